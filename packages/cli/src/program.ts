@@ -1,0 +1,16 @@
+/**
+ * `cocoon` — the command line. Thin by design: it parses flags, calls the packages, prints.
+ * Each command group lives in commands/<group>.ts and registers itself on the program.
+ */
+import { Command } from "commander";
+import { registerDemo } from "./commands/demo.ts";
+
+export function buildProgram(): Command {
+  const program = new Command("cocoon")
+    .description("Confidential containers, end to end: evidence, policies, trust services")
+    .exitOverride()
+    .showHelpAfterError();
+  registerDemo(program);
+  return program;
+}
+
