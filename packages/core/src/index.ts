@@ -3,3 +3,4 @@ export * from "./encoding.ts";
 export * from "./jcs.ts";
 export * from "./clock.ts";
 export * from "./logger.ts";
+export * from "./testing.ts";
