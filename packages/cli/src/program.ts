@@ -13,4 +13,3 @@ export function buildProgram(): Command {
   registerDemo(program);
   return program;
 }
-

@@ -1,6 +1,14 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { canonicalize, decodePemBlocks, encodePem, fromBase64, fromBase64Url, fromHex, toHex } from "./index.ts";
+import {
+  canonicalize,
+  decodePemBlocks,
+  encodePem,
+  fromBase64,
+  fromBase64Url,
+  fromHex,
+  toHex,
+} from "./index.ts";
 
 test("hex round-trips and rejects bad input with a typed error", () => {
   assert.equal(toHex(fromHex("00ff10")), "00ff10");
@@ -28,6 +36,9 @@ test("PEM encode/decode", () => {
 });
 
 test("JCS (RFC 8785) sorts keys and formats numbers like ECMAScript", () => {
-  assert.equal(canonicalize({ b: [1, 2e21, 1e-7], a: "\u20ac\n", c: null }), '{"a":"€\\n","b":[1,2e+21,1e-7],"c":null}');
+  assert.equal(
+    canonicalize({ b: [1, 2e21, 1e-7], a: "\u20ac\n", c: null }),
+    '{"a":"€\\n","b":[1,2e+21,1e-7],"c":null}',
+  );
   assert.throws(() => canonicalize(Number.NaN), { code: "ERR_INVALID_INPUT" });
 });

@@ -42,9 +42,14 @@ export class RegoErrors extends RegoError {
 
   constructor(errors: RegoError[]) {
     const first = errors[0]!;
-    super(first.code, errors.length === 1 ? first.detail : `${errors.length} errors occurred`, first.location);
+    super(
+      first.code,
+      errors.length === 1 ? first.detail : `${errors.length} errors occurred`,
+      first.location,
+    );
     this.errors = errors;
-    if (errors.length > 1) this.message = `${errors.length} errors occurred:\n${errors.map((e) => e.message).join("\n")}`;
+    if (errors.length > 1)
+      this.message = `${errors.length} errors occurred:\n${errors.map((e) => e.message).join("\n")}`;
   }
 }
 
@@ -63,8 +68,16 @@ export class BuiltinError extends RegoError {
 }
 
 /** `"<name>: operand <n> must be <expected> but got <actual>"`, OPA's operand type error (eval_type_error). */
-export function operandTypeError(name: string, position: number, expected: string, actual: string): BuiltinError {
-  return new BuiltinError("eval_type_error", `${name}: operand ${position} must be ${expected} but got ${actual}`);
+export function operandTypeError(
+  name: string,
+  position: number,
+  expected: string,
+  actual: string,
+): BuiltinError {
+  return new BuiltinError(
+    "eval_type_error",
+    `${name}: operand ${position} must be ${expected} but got ${actual}`,
+  );
 }
 
 /** `"<name>: <message>"` as eval_builtin_error. */

@@ -11,7 +11,12 @@ type Reviver = (this: unknown, key: string, value: unknown, context?: { source?:
 
 /** JSON.parse's reviver exposes the source text (ES2025 "JSON.parse source text access", Node ≥ 21). */
 const keepBigIntegers: Reviver = (_key, value, context) => {
-  if (typeof value === "number" && !Number.isSafeInteger(value) && context?.source && INTEGER.test(context.source)) {
+  if (
+    typeof value === "number" &&
+    !Number.isSafeInteger(value) &&
+    context?.source &&
+    INTEGER.test(context.source)
+  ) {
     return BigInt(context.source);
   }
   return value;
@@ -60,10 +65,11 @@ function numberText(n: number | bigint): string {
 export function toJSONText(v: Value, indent?: number): string {
   const js = toJS(v);
   if (indent === undefined) return stringifyCompact(js);
-  return JSON.stringify(js, (_k, val) => (typeof val === "bigint" ? `__BIGINT__${val}` : val), indent).replace(
-    /"__BIGINT__(-?\d+)"/g,
-    "$1",
-  );
+  return JSON.stringify(
+    js,
+    (_k, val) => (typeof val === "bigint" ? `__BIGINT__${val}` : val),
+    indent,
+  ).replace(/"__BIGINT__(-?\d+)"/g, "$1");
 }
 
 function stringifyCompact(js: unknown): string {

@@ -1,6 +1,16 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { RObject, RSet, compare, equals, keyOf, parseJSON, toJSONText, typeName, type Value } from "./index.ts";
+import {
+  RObject,
+  RSet,
+  compare,
+  equals,
+  keyOf,
+  parseJSON,
+  toJSONText,
+  typeName,
+  type Value,
+} from "./index.ts";
 
 test("equal values share a key: numbers by value, objects and sets regardless of order", () => {
   assert.equal(keyOf(1), keyOf(1.0));
