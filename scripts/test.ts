@@ -21,5 +21,6 @@ if (only.length === 0) {
 step("tests", process.execPath, [
   "--test",
   "--test-reporter=spec",
+  "--test-concurrency=2",
   ...(only.length > 0 ? only : ["packages/*/src/**/*.test.ts", "bench/**/*.test.ts"]),
 ]);
