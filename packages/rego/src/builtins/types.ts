@@ -20,6 +20,11 @@ export interface HostHooks {
   random(): number;
   /** Synchronous `http.send`; absent means `http.send` raises an eval_builtin_error. */
   httpSend?: HttpSendHook;
+  /**
+   * Synchronous name resolution for `net.lookup_ip_addr` (addresses as text). Absent: address literals
+   * still resolve (as Go's resolver does without DNS); other names raise an eval_builtin_error.
+   */
+  lookupIPAddr?(name: string): string[];
   /** Receives `print(...)` output lines (already formatted as OPA does, with location prefix when enabled). */
   print?(line: string): void;
 }

@@ -95,7 +95,18 @@ export interface CallTerm {
 /** v1 template strings `$"hello {name}"`: literal parts and embedded expressions' terms. */
 export interface TemplateStringTerm {
   type: "template";
-  parts: (string | Term)[];
+  /**
+   * Literal text, or the embedded expression: a term (`{x}`, `{x + 1}` as a call term), or — only
+   * when the expression carries `with` modifiers (`{a with input as 1}`) — a TemplateExprPart.
+   */
+  parts: (string | Term | TemplateExprPart)[];
+  loc: Location;
+}
+
+/** A template-string expression with `with` modifiers, which a term cannot carry. */
+export interface TemplateExprPart {
+  type: "expr";
+  expr: Expr;
   loc: Location;
 }
 
@@ -149,6 +160,29 @@ export interface ExprEvery {
   body: Body;
 }
 
+/**
+ * A braced query used as an expression: `not { … }` (future keyword `not`) and the braced operands
+ * of `and`/`or`. Its variables are local to it (outer bindings are visible inside, nothing leaks out).
+ */
+export interface ExprQuery {
+  type: "query";
+  query: Body;
+}
+
+/**
+ * Experimental logical operators (`import future.keywords.and` / `.or`, OPA experimental keywords;
+ * conformance folder logic_operators). `and` binds tighter than `or`, `not` tighter than both;
+ * parentheses group. Operands are expressions (possibly negated), braced queries or nested logic.
+ * The whole expression succeeds at most once and binds no variables outside its operands; a `with`
+ * written after the chain is on the outer Expr and applies to every operand.
+ */
+export interface ExprLogic {
+  type: "logic";
+  op: "and" | "or";
+  left: Expr;
+  right: Expr;
+}
+
 export interface With {
   /** `input…`, `data…` or a function/builtin ref being mocked. */
   target: RefTerm;
@@ -157,7 +191,7 @@ export interface With {
 }
 
 export interface Expr {
-  body: ExprTerm | ExprCall | ExprSome | ExprSomeIn | ExprEvery;
+  body: ExprTerm | ExprCall | ExprSome | ExprSomeIn | ExprEvery | ExprQuery | ExprLogic;
   negated: boolean;
   with: With[];
   loc: Location;
@@ -181,7 +215,13 @@ export interface RuleHead {
   ref: Term[];
   /** Function arguments. */
   args?: Term[];
-  /** Partial set member (`p contains k`) or partial object key (v0 `p[k] = v`). */
+  /**
+   * Partial set member (`p contains k`, v0 `p[k] { … }`: then `ref` is `[p]`), or, for partial_object,
+   * the last ref term (`p[k] := v` → ref [p, k], key k). Absent for complete rules and functions.
+   * The parser sets `kind` from the shape: function if `args`; partial_set if `key` without `value`;
+   * partial_object if the ref has 2+ terms and its last is not ground; else complete. Ref heads may
+   * hold vars before the last term too (`p[x].q := 1`): such a rule is "complete" at each binding.
+   */
   key?: Term;
   /** The value; absent means `true` (or, for partial sets, nothing). */
   value?: Term;

@@ -1,0 +1,132 @@
+/**
+ * Every case of the Wycheproof files gathered in shared/vectors/wycheproof must get Wycheproof's verdict.
+ * "acceptable" cases: none exist in these five files (checked below); were one to appear we would require
+ * rejection, the conservative choice for a verifier.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { generateKeyPairSync, sign } from "node:crypto";
+import { vectorPath } from "@cocoon/core";
+import {
+  verifyEcdsaP1363,
+  verifyEcdsaDer,
+  verifyRsaPss,
+  littleEndianToBigEndian,
+  InvalidPublicKeyError,
+  type EcCurve,
+  type DigestAlg,
+} from "./signatures.ts";
+
+interface WycheproofTest {
+  tcId: number;
+  msg: string;
+  sig: string;
+  result: "valid" | "invalid" | "acceptable";
+}
+interface WycheproofGroup {
+  publicKeyDer: string;
+  sha: string;
+  sLen?: number;
+  mgfSha?: string;
+  tests: WycheproofTest[];
+}
+interface WycheproofFile {
+  numberOfTests: number;
+  testGroups: WycheproofGroup[];
+}
+
+function load(name: string): WycheproofFile {
+  return JSON.parse(readFileSync(vectorPath("wycheproof", name), "utf8")) as WycheproofFile;
+}
+
+function digestOf(sha: string): DigestAlg {
+  const map: Record<string, DigestAlg> = { "SHA-256": "sha256", "SHA-384": "sha384", "SHA-512": "sha512" };
+  const d = map[sha];
+  assert.ok(d, `unexpected digest ${sha}`);
+  return d;
+}
+
+function runFile(
+  name: string,
+  check: (group: WycheproofGroup, key: Buffer, sig: Buffer, msg: Buffer) => boolean,
+): void {
+  const file = load(name);
+  let count = 0;
+  const mismatches: number[] = [];
+  for (const group of file.testGroups) {
+    const key = Buffer.from(group.publicKeyDer, "hex");
+    for (const t of group.tests) {
+      count++;
+      assert.notEqual(t.result, "acceptable", `tcId ${t.tcId}: acceptable cases need a documented choice`);
+      const verdict = check(group, key, Buffer.from(t.sig, "hex"), Buffer.from(t.msg, "hex"));
+      if (verdict !== (t.result === "valid")) mismatches.push(t.tcId);
+    }
+  }
+  assert.equal(count, file.numberOfTests, "every test of the file was run");
+  assert.deepEqual(mismatches, [], `${name}: verdict differs from Wycheproof for tcIds`);
+}
+
+const ecdsaFiles: [string, EcCurve, "p1363" | "der"][] = [
+  ["ecdsa_secp256r1_sha256_p1363_test.json", "P-256", "p1363"],
+  ["ecdsa_secp384r1_sha384_p1363_test.json", "P-384", "p1363"],
+  ["ecdsa_secp256r1_sha256_test.json", "P-256", "der"],
+  ["ecdsa_secp384r1_sha384_test.json", "P-384", "der"],
+];
+
+for (const [name, curve, encoding] of ecdsaFiles) {
+  test(`wycheproof ${name}`, () => {
+    runFile(name, (group, key, sig, msg) =>
+      encoding === "p1363"
+        ? verifyEcdsaP1363(curve, digestOf(group.sha), key, sig, msg)
+        : verifyEcdsaDer(curve, digestOf(group.sha), key, sig, msg),
+    );
+  });
+}
+
+test("wycheproof rsa_pss_4096_sha384_mgf1_48_test.json", () => {
+  runFile("rsa_pss_4096_sha384_mgf1_48_test.json", (group, key, sig, msg) => {
+    assert.equal(group.mgfSha, group.sha, "MGF1 digest equals the message digest in this file");
+    return verifyRsaPss(digestOf(group.sha), group.sLen!, key, sig, msg);
+  });
+});
+
+test("wrong key type or curve is a typed error, not a verdict", () => {
+  const { publicKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
+  assert.throws(
+    () => verifyEcdsaP1363("P-384", "sha384", publicKey, new Uint8Array(96), new Uint8Array(1)),
+    InvalidPublicKeyError,
+  );
+  assert.throws(
+    () => verifyRsaPss("sha384", 48, publicKey, new Uint8Array(512), new Uint8Array(1)),
+    InvalidPublicKeyError,
+  );
+  assert.throws(
+    () => verifyEcdsaDer("P-256", "sha256", new Uint8Array([1, 2, 3]), new Uint8Array(8), new Uint8Array(1)),
+    InvalidPublicKeyError,
+  );
+});
+
+test("P1363 signatures of the wrong length are invalid", () => {
+  const { publicKey, privateKey } = generateKeyPairSync("ec", { namedCurve: "P-384" });
+  const data = Buffer.from("cocoon");
+  const sig = sign("sha384", data, { key: privateKey, dsaEncoding: "ieee-p1363" });
+  assert.equal(verifyEcdsaP1363("P-384", "sha384", publicKey, sig, data), true);
+  assert.equal(
+    verifyEcdsaP1363("P-384", "sha384", publicKey, Buffer.concat([sig, Buffer.alloc(1)]), data),
+    false,
+  );
+  assert.equal(verifyEcdsaP1363("P-384", "sha384", publicKey, sig.subarray(1), data), false);
+});
+
+test("little-endian zero-extended fields convert, and overflowing ones are refused", () => {
+  const field = new Uint8Array(72);
+  field[0] = 0x01;
+  field[47] = 0xff;
+  const be = littleEndianToBigEndian(field, 48)!;
+  assert.equal(be.length, 48);
+  assert.equal(be[0], 0xff);
+  assert.equal(be[47], 0x01);
+  field[48] = 1;
+  assert.equal(littleEndianToBigEndian(field, 48), undefined);
+});

@@ -1,0 +1,160 @@
+/**
+ * Claims shaped exactly like Trustee's TDX and SGX verifiers (confidential-containers/trustee
+ * deps/verifier/src/tdx/claims.rs, sgx/claims.rs, intel_dcap/claims.rs), so Trustee's Rego policies
+ * (`input.tdx.quote.body.mr_td`, `input.tdx.tcb_status`, `input.tdx.td_attributes.debug`…) run unchanged.
+ * Values are lower-case hex of the raw (little-endian) bytes, as Trustee's `hex::encode`.
+ */
+import type { Claims } from "../types.ts";
+import type { PckExtensions } from "./pck.ts";
+import type { DcapQuote, EnclaveReport, TdReport } from "./quote.ts";
+
+const hex = (b: Uint8Array): string => Buffer.from(b).toString("hex");
+
+function u16le(n: number): string {
+  return hex(new Uint8Array([n & 0xff, (n >> 8) & 0xff]));
+}
+
+/** TD_ATTRIBUTES flags Trustee names (claims.rs `TdAttributesFlags`). */
+export function tdAttributeFlags(tdAttributes: Uint8Array): Record<string, boolean> {
+  const v = Buffer.from(tdAttributes).readBigUInt64LE(0);
+  const bit = (n: number): boolean => ((v >> BigInt(n)) & 1n) === 1n;
+  return {
+    debug: bit(0),
+    septve_disable: bit(28),
+    protection_keys: bit(30),
+    key_locker: bit(31),
+    perfmon: bit(63),
+  };
+}
+
+export function tdxClaims(q: DcapQuote, body: TdReport): Claims {
+  const header = {
+    version: u16le(q.header.version),
+    att_key_type: u16le(q.header.attKeyType),
+    tee_type: hex(q.header.raw.subarray(4, 8)),
+    reserved: hex(q.header.reserved),
+    vendor_id: hex(q.header.qeVendorId),
+    user_data: hex(q.header.userData),
+  };
+  const b: Record<string, string> = {
+    tcb_svn: hex(body.teeTcbSvn),
+    mr_seam: hex(body.mrSeam),
+    mrsigner_seam: hex(body.mrSignerSeam),
+    seam_attributes: hex(body.seamAttributes),
+    td_attributes: hex(body.tdAttributes),
+    xfam: hex(body.xfam),
+    mr_td: hex(body.mrTd),
+    mr_config_id: hex(body.mrConfigId),
+    mr_owner: hex(body.mrOwner),
+    mr_owner_config: hex(body.mrOwnerConfig),
+    rtmr_0: hex(body.rtmr[0]),
+    rtmr_1: hex(body.rtmr[1]),
+    rtmr_2: hex(body.rtmr[2]),
+    rtmr_3: hex(body.rtmr[3]),
+    report_data: hex(body.reportData),
+  };
+  if (body.teeTcbSvn2 && body.mrServiceTd) {
+    b["tee_tcb_svn2"] = hex(body.teeTcbSvn2);
+    b["mr_servicetd"] = hex(body.mrServiceTd);
+  }
+  const quote: Record<string, unknown> = { header, body: b };
+  if (q.bodyType !== undefined && q.bodySize !== undefined) {
+    // Trustee: hex of the v5 descriptor's little-endian type (u16) and size (u32) bytes.
+    quote["type"] = u16le(q.bodyType);
+    quote["size"] = hex(new Uint8Array(new Uint32Array([q.bodySize]).buffer));
+  }
+  return {
+    quote,
+    ccel: {},
+    td_attributes: tdAttributeFlags(body.tdAttributes),
+    report_data: hex(body.reportData),
+    init_data: hex(body.mrConfigId),
+  };
+}
+
+export function sgxClaims(q: DcapQuote, body: EnclaveReport, pck: PckExtensions | undefined): Claims {
+  const claims: Claims = {
+    header: {
+      version: u16le(q.header.version),
+      att_key_type: u16le(q.header.attKeyType),
+      att_key_data_0: hex(q.header.raw.subarray(4, 8)),
+      qe_svn: hex(q.header.raw.subarray(8, 10)),
+      pce_svn: hex(q.header.raw.subarray(10, 12)),
+      vendor_id: hex(q.header.qeVendorId),
+      user_data: hex(q.header.userData),
+    },
+    body: {
+      cpu_svn: hex(body.cpuSvn),
+      misc_select: hex(body.miscSelectRaw),
+      reserved1: hex(body.reserved1),
+      isv_ext_prod_id: hex(body.isvExtProdId),
+      "attributes.flags": hex(body.attributes.subarray(0, 8)),
+      "attributes.xfrm": hex(body.attributes.subarray(8, 16)),
+      mr_enclave: hex(body.mrEnclave),
+      reserved2: hex(body.reserved2),
+      mr_signer: hex(body.mrSigner),
+      reserved3: hex(body.reserved3),
+      config_id: hex(body.configId),
+      isv_prod_id: u16le(body.isvProdId),
+      isv_svn: u16le(body.isvSvn),
+      config_svn: u16le(body.configSvn),
+      reserved4: hex(body.reserved4),
+      isv_family_id: hex(body.isvFamilyId),
+      report_data: hex(body.reportData),
+    },
+    report_data: hex(body.reportData),
+    init_data: hex(body.configId),
+  };
+  // Trustee (intel_dcap/pck.rs) reads the PlatformInstanceID GUID as little-endian and prints it big-endian.
+  if (pck?.platformInstanceId)
+    claims["platform_instance_id"] = hex(new Uint8Array(pck.platformInstanceId).reverse());
+  return claims;
+}
+
+/** Trustee's DCAP supplemental claims (intel_dcap/claims.rs `prepare_custom_claims_map`). */
+export interface SupplementalClaims {
+  tcbStatus: string;
+  collateralExpired: boolean;
+  advisoryIds: string[];
+  tcbDate?: string;
+  earliestIssueDate?: Date;
+  latestIssueDate?: Date;
+  earliestExpirationDate?: Date;
+  pckCrlNum?: number;
+  rootCaCrlNum?: number;
+  tcbEvalNum?: number;
+  pck?: PckExtensions;
+  rootKeyId?: string;
+}
+
+const SGX_TYPES = ["Standard", "Scalable", "Scalable with Integrity"];
+
+/** RFC 3339 without milliseconds, as Trustee formats supplemental dates. */
+function rfc3339(d: Date): string {
+  return d.toISOString().replace(/\.\d{3}Z$/, "Z");
+}
+
+export function supplementalClaims(s: SupplementalClaims): Claims {
+  const out: Claims = {};
+  if (s.earliestIssueDate) out["earliest_issue_date"] = rfc3339(s.earliestIssueDate);
+  if (s.latestIssueDate) out["latest_issue_date"] = rfc3339(s.latestIssueDate);
+  if (s.earliestExpirationDate) out["earliest_expiration_date"] = rfc3339(s.earliestExpirationDate);
+  if (s.tcbDate) out["tcb_date"] = s.tcbDate;
+  if (s.pckCrlNum !== undefined) out["pck_crl_num"] = s.pckCrlNum;
+  if (s.rootCaCrlNum !== undefined) out["root_ca_crl_num"] = s.rootCaCrlNum;
+  if (s.tcbEvalNum !== undefined) out["tcb_eval_num"] = s.tcbEvalNum;
+  if (s.pck) {
+    out["platform_provider_id"] = hex(s.pck.ppid);
+    out["sgx_type"] = SGX_TYPES[s.pck.sgxType] ?? `Unknown (${s.pck.sgxType})`;
+    if (s.pck.sgxType > 0) {
+      out["is_dynamic_platform"] = s.pck.dynamicPlatform === true;
+      out["is_cached_keys"] = s.pck.cachedKeys === true;
+      out["is_smt_enabled"] = s.pck.smtEnabled === true;
+    }
+  }
+  if (s.rootKeyId) out["root_key_id"] = s.rootKeyId;
+  out["tcb_status"] = s.tcbStatus;
+  out["collateral_expiration_status"] = s.collateralExpired ? "1" : "0";
+  out["advisory_ids"] = s.advisoryIds;
+  return out;
+}

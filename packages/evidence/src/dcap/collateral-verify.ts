@@ -1,0 +1,284 @@
+/**
+ * Authenticity and freshness of Intel collateral: TCB info and QE identity signatures over the exact
+ * JSON bytes, their issuer chains to the pinned root, issueDate ≤ now ≤ nextUpdate, and the CRLs
+ * (root CA CRL signed by the root, PCK CRL signed by the PCK CA) fresh and correctly signed
+ * (research §4.5 steps 0–3, §8 step 20). Results of signature checks are cached by content hash.
+ */
+import { createHash, verify as cryptoVerify, type X509Certificate } from "node:crypto";
+import type { CheckLog } from "../types.ts";
+import type { IntelTrustRoot } from "../intel/roots.ts";
+import { BoundedCache, verifyChain } from "./chain.ts";
+import type { DcapCollateral } from "./collateral.ts";
+import { crlSignedBy, parseCrl, subjectDer, type ParsedCrl } from "./crl.ts";
+import { DcapFormatError } from "./errors.ts";
+import { splitPemChain } from "./pck.ts";
+import { parseEnclaveIdentity, parseTcbInfo, type EnclaveIdentity, type TcbInfo } from "./tcb-info.ts";
+
+const signatureCache = new BoundedCache<true>(1024);
+
+export function clearCollateralCache(): void {
+  signatureCache.clear();
+}
+
+/** ECDSA P-256 / SHA-256 over `text` with a raw r‖s hex signature (Intel PCS format). */
+function jsonSignatureValid(text: string, signatureHex: string, signer: X509Certificate): boolean {
+  const key = createHash("sha256")
+    .update(text)
+    .update("\0")
+    .update(signatureHex)
+    .update("\0")
+    .update(signer.raw)
+    .digest("hex");
+  if (signatureCache.get(key)) return true;
+  if (!/^[0-9a-fA-F]{128}$/.test(signatureHex)) return false;
+  let ok: boolean;
+  try {
+    ok = cryptoVerify(
+      "sha256",
+      Buffer.from(text, "utf8"),
+      { key: signer.publicKey, dsaEncoding: "ieee-p1363" },
+      Buffer.from(signatureHex, "hex"),
+    );
+  } catch {
+    ok = false;
+  }
+  if (ok) signatureCache.set(key, true);
+  return ok;
+}
+
+export interface VerifiedCollateral {
+  tcbInfo?: TcbInfo;
+  qeIdentity?: EnclaveIdentity;
+  rootCrl?: ParsedCrl;
+  pckCrl?: ParsedCrl;
+  /** Roots the collateral chains ended in (to detect simulated collateral). */
+  roots: IntelTrustRoot[];
+  /** Every issue/expiry date seen (Trustee's earliest/latest issue and expiration claims). */
+  issueDates: Date[];
+  expirationDates: Date[];
+  /** True when every piece was fresh at `now` (Trustee's collateral_expiration_status "0"). */
+  fresh: boolean;
+  /** Serial numbers of the CA certificates collateral was signed with (checked against the root CRL). */
+  intermediateSerials: { what: string; serial: string }[];
+}
+
+function parseDate(s: string): Date | undefined {
+  const d = new Date(s);
+  return Number.isNaN(d.getTime()) ? undefined : d;
+}
+
+function freshness(
+  log: CheckLog,
+  check: string,
+  issue: Date | undefined,
+  next: Date | undefined,
+  now: Date,
+  out: VerifiedCollateral,
+): void {
+  if (issue) out.issueDates.push(issue);
+  if (next) out.expirationDates.push(next);
+  const ok =
+    issue !== undefined &&
+    next !== undefined &&
+    issue.getTime() <= now.getTime() &&
+    now.getTime() <= next.getTime();
+  if (!ok) out.fresh = false;
+  log.expect(
+    check,
+    ok,
+    `issued ≤ ${now.toISOString()} ≤ next update`,
+    `${issue?.toISOString() ?? "no issue date"} .. ${next?.toISOString() ?? "no next update"}`,
+  );
+}
+
+function signerOf(
+  chainPem: string,
+  roots: IntelTrustRoot[],
+  now: Date,
+  what: string,
+  log: CheckLog,
+  check: string,
+  out: VerifiedCollateral,
+): X509Certificate | undefined {
+  let ders: Uint8Array[];
+  try {
+    ders = splitPemChain(new TextEncoder().encode(chainPem), what);
+  } catch (error) {
+    log.fail(
+      check,
+      `${what} as a PEM chain`,
+      error instanceof DcapFormatError ? error.message : String(error),
+    );
+    return undefined;
+  }
+  const chain = verifyChain(ders, roots, now, what);
+  if (
+    !log.expect(
+      check,
+      chain.ok,
+      `${what} chaining to a pinned Intel root and valid now`,
+      chain.reason ?? "ok",
+    )
+  )
+    return undefined;
+  out.roots.push(chain.root!);
+  const leaf = chain.certs[0]!;
+  if (chain.certs.length > 1 && !chain.certs[0]!.checkIssued(chain.certs[0]!)) {
+    out.intermediateSerials.push({ what, serial: leaf.serialNumber });
+  }
+  return leaf;
+}
+
+/**
+ * Verify the collateral for a quote of `tee`. `pckIssuer` is the PCK CA from the (already verified)
+ * quote chain: the PCK CRL must be signed by it. Every check is logged under `${tee}.collateral.*`.
+ */
+export function verifyCollateral(
+  c: DcapCollateral,
+  tee: "tdx" | "sgx",
+  roots: IntelTrustRoot[],
+  now: Date,
+  log: CheckLog,
+  pckIssuer: { cert: X509Certificate; der: Uint8Array } | undefined,
+): VerifiedCollateral {
+  const out: VerifiedCollateral = {
+    roots: [],
+    issueDates: [],
+    expirationDates: [],
+    fresh: true,
+    intermediateSerials: [],
+  };
+  const p = `${tee}.collateral`;
+
+  if (c.tcbInfo && c.tcbInfoSignature && c.tcbInfoIssuerChain) {
+    const signer = signerOf(
+      c.tcbInfoIssuerChain,
+      roots,
+      now,
+      "TCB info issuer chain",
+      log,
+      `${p}.tcb_info.chain`,
+      out,
+    );
+    if (signer) {
+      const sigOk = jsonSignatureValid(c.tcbInfo, c.tcbInfoSignature, signer);
+      if (
+        log.expect(
+          `${p}.tcb_info.signature`,
+          sigOk,
+          "ECDSA P-256 signature by the TCB signing key over the exact tcbInfo bytes",
+          sigOk ? "valid" : "invalid",
+        )
+      ) {
+        try {
+          const info = parseTcbInfo(c.tcbInfo);
+          // TDX tcbInfo must say "TDX" (version ≥ 3); SGX tcbInfo "SGX" (or no id in v2) (dcap-qvl verify.rs).
+          const idOk =
+            tee === "tdx" ? info.id === "TDX" && info.version >= 3 : info.id === "SGX" && info.version >= 2;
+          if (
+            log.expect(
+              `${p}.tcb_info.id`,
+              idOk,
+              tee === "tdx" ? "id TDX, version ≥ 3" : "id SGX, version ≥ 2",
+              `id ${info.id}, version ${info.version}`,
+            )
+          ) {
+            out.tcbInfo = info;
+          }
+          freshness(
+            log,
+            `${p}.tcb_info.freshness`,
+            parseDate(info.issueDate),
+            parseDate(info.nextUpdate),
+            now,
+            out,
+          );
+        } catch (error) {
+          log.fail(`${p}.tcb_info.format`, "a well-formed tcbInfo", (error as Error).message);
+        }
+      }
+    }
+  }
+
+  if (c.qeIdentity && c.qeIdentitySignature && c.qeIdentityIssuerChain) {
+    const signer = signerOf(
+      c.qeIdentityIssuerChain,
+      roots,
+      now,
+      "QE identity issuer chain",
+      log,
+      `${p}.qe_identity.chain`,
+      out,
+    );
+    if (signer) {
+      const sigOk = jsonSignatureValid(c.qeIdentity, c.qeIdentitySignature, signer);
+      if (
+        log.expect(
+          `${p}.qe_identity.signature`,
+          sigOk,
+          "ECDSA P-256 signature over the exact enclaveIdentity bytes",
+          sigOk ? "valid" : "invalid",
+        )
+      ) {
+        try {
+          const id = parseEnclaveIdentity(c.qeIdentity);
+          const want = tee === "tdx" ? "TD_QE" : "QE";
+          if (log.expect(`${p}.qe_identity.id`, id.id === want, want, id.id)) out.qeIdentity = id;
+          freshness(
+            log,
+            `${p}.qe_identity.freshness`,
+            parseDate(id.issueDate),
+            parseDate(id.nextUpdate),
+            now,
+            out,
+          );
+        } catch (error) {
+          log.fail(`${p}.qe_identity.format`, "a well-formed enclaveIdentity", (error as Error).message);
+        }
+      }
+    }
+  }
+
+  if (c.rootCaCrl) {
+    try {
+      const crl = parseCrl(c.rootCaCrl, "root CA CRL");
+      // The root CRL must be signed by a pinned root (the one the PCK chain ends in, or any pinned one).
+      const signer = roots.find((r) => crlSignedBy(crl, r.cert, subjectDer(new Uint8Array(r.cert.raw))));
+      if (
+        log.expect(
+          `${p}.root_crl.signature`,
+          signer !== undefined,
+          "root CA CRL signed by a pinned Intel root",
+          signer ? "valid" : "not signed by a pinned root",
+        )
+      ) {
+        out.rootCrl = crl;
+        out.roots.push(signer!);
+        freshness(log, `${p}.root_crl.freshness`, crl.thisUpdate, crl.nextUpdate, now, out);
+      }
+    } catch (error) {
+      log.fail(`${p}.root_crl.format`, "a DER X.509 CRL", (error as Error).message);
+    }
+  }
+
+  if (c.pckCrl) {
+    try {
+      const crl = parseCrl(c.pckCrl, "PCK CRL");
+      const ok = pckIssuer !== undefined && crlSignedBy(crl, pckIssuer.cert, subjectDer(pckIssuer.der));
+      if (
+        log.expect(
+          `${p}.pck_crl.signature`,
+          ok,
+          "PCK CRL signed by the PCK CA that issued the quote's PCK certificate",
+          ok ? "valid" : "signed by another issuer or invalid",
+        )
+      ) {
+        out.pckCrl = crl;
+        freshness(log, `${p}.pck_crl.freshness`, crl.thisUpdate, crl.nextUpdate, now, out);
+      }
+    } catch (error) {
+      log.fail(`${p}.pck_crl.format`, "a DER X.509 CRL", (error as Error).message);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,10 @@
+export { parseDcapQuote, parseEnclaveReport, parseTdReport } from "./quote.ts";
+export type { DcapQuote, EnclaveReport, QuoteHeader, TdReport, QeCertificationData } from "./quote.ts";
+export { verifyDcapQuote, verifySgx, verifyTdx } from "./verify.ts";
+export type { DcapVerifyOptions } from "./verify.ts";
+export { collateralFromPcs, collateralFromQvlJson, missingCollateral, rawJsonMember } from "./collateral.ts";
+export type { DcapCollateral, PcsCollateralInput } from "./collateral.ts";
+export { parsePckExtensions, splitPemChain } from "./pck.ts";
+export type { PckExtensions } from "./pck.ts";
+export { clearDcapVerificationCache } from "./chain.ts";
+export { DcapCollateralError, DcapFormatError, IntelPcsError } from "./errors.ts";

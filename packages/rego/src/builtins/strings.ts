@@ -1,0 +1,285 @@
+/**
+ * String builtins (OPA v1/topdown/strings.go). Go strings are UTF-8 and index by rune where OPA says so
+ * (indexof, substring, count); JS strings are UTF-16, so rune positions are computed over code points.
+ */
+import { type Value, RSet } from "../value/value.ts";
+import { toBigInt } from "../value/number.ts";
+import {
+  builtinError,
+  enumError,
+  int,
+  num,
+  obj,
+  operandError,
+  str,
+  stringSlice,
+  typeError,
+} from "./operands.ts";
+import type { BuiltinDef } from "./types.ts";
+
+/** Go's unicode.IsSpace (strings.TrimSpace): JS \s also matches U+FEFF, and lacks U+0085. */
+const GO_SPACE = "\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000";
+const LEADING_SPACE = new RegExp(`^[${GO_SPACE}]+`, "u");
+const TRAILING_SPACE = new RegExp(`[${GO_SPACE}]+$`, "u");
+
+function runes(s: string): string[] {
+  return Array.from(s);
+}
+
+function isASCII(s: string): boolean {
+  return /^[\x00-\x7f]*$/.test(s);
+}
+
+/** Rune index of a UTF-16 index. */
+function runeIndex(s: string, utf16Index: number): number {
+  if (utf16Index <= 0) return utf16Index;
+  let n = 0;
+  for (let i = 0; i < utf16Index; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < utf16Index) i++;
+    n++;
+  }
+  return n;
+}
+
+function trimCutset(s: string, cutset: string, left: boolean, right: boolean): string {
+  const cut = new Set(runes(cutset));
+  const rs = runes(s);
+  let a = 0;
+  let b = rs.length;
+  if (left) while (a < b && cut.has(rs[a]!)) a++;
+  if (right) while (b > a && cut.has(rs[b - 1]!)) b--;
+  return rs.slice(a, b).join("");
+}
+
+/** Go strings.Split: an empty separator splits into runes; "" with "" gives []. */
+function goSplit(s: string, sep: string): string[] {
+  if (sep === "") return runes(s);
+  return s.split(sep);
+}
+
+/**
+ * Go strings.NewReplacer semantics: at each position the first pattern (in argument order) that matches
+ * is replaced, scanning left to right without overlaps; an empty pattern matches between runes.
+ */
+export function goReplace(s: string, pairs: readonly [string, string][]): string {
+  if (pairs.length === 1 && pairs[0]![0] !== "") return s.split(pairs[0]![0]).join(pairs[0]![1]);
+  let out = "";
+  let i = 0;
+  let lastEmptyAt = -1;
+  while (i <= s.length) {
+    let matched = false;
+    for (const [old, rep] of pairs) {
+      if (old === "") {
+        if (lastEmptyAt === i) continue;
+        out += rep;
+        lastEmptyAt = i;
+        matched = true;
+        break;
+      }
+      if (s.startsWith(old, i)) {
+        out += rep;
+        i += old.length;
+        matched = true;
+        break;
+      }
+    }
+    if (matched && lastEmptyAt !== i) continue;
+    if (i >= s.length) break;
+    const cp = s.codePointAt(i)!;
+    const ch = String.fromCodePoint(cp);
+    out += ch;
+    i += ch.length;
+  }
+  return out;
+}
+
+function stringsOf(name: string, v: Value, pos: number): string[] {
+  if (typeof v === "string") return [v];
+  if (Array.isArray(v) || v instanceof RSet) return stringSlice(name, v, pos);
+  throw typeError(name, pos, v, "string", "set", "array");
+}
+
+function reverse(s: string): string {
+  return runes(s).reverse().join("");
+}
+
+function formatInt(args: Value[]): Value {
+  const name = "format_int";
+  const input = num(name, args, 1);
+  const base = num(name, args, 2);
+  const radix = base === 2 || base === 8 || base === 10 || base === 16 ? base : undefined;
+  if (radix === undefined) throw enumError(name, 2, "2", "8", "10", "16");
+  // big.Float.Int truncates toward zero.
+  const i = toBigInt(input) ?? BigInt(Math.trunc(input as number));
+  return i.toString(radix);
+}
+
+export const stringsBuiltins: BuiltinDef[] = [
+  {
+    name: "concat",
+    arity: 2,
+    fn: (args) => {
+      const sep = str("concat", args, 1);
+      const v = args[1]!;
+      if (!Array.isArray(v) && !(v instanceof RSet)) throw typeError("concat", 2, v, "set", "array");
+      return stringSlice("concat", v, 2).join(sep);
+    },
+  },
+  { name: "contains", arity: 2, fn: (a) => str("contains", a, 1).includes(str("contains", a, 2)) },
+  { name: "startswith", arity: 2, fn: (a) => str("startswith", a, 1).startsWith(str("startswith", a, 2)) },
+  { name: "endswith", arity: 2, fn: (a) => str("endswith", a, 1).endsWith(str("endswith", a, 2)) },
+  { name: "format_int", arity: 2, fn: formatInt },
+  {
+    name: "indexof",
+    arity: 2,
+    fn: (a) => {
+      const s = str("indexof", a, 1);
+      const search = str("indexof", a, 2);
+      if (search === "") throw builtinError("indexof", "empty search character");
+      const i = s.indexOf(search);
+      return i < 0 || isASCII(s) ? i : runeIndex(s, i);
+    },
+  },
+  {
+    name: "indexof_n",
+    arity: 2,
+    fn: (a) => {
+      const s = str("indexof_n", a, 1);
+      const search = str("indexof_n", a, 2);
+      if (search === "") throw builtinError("indexof_n", "empty search character");
+      const out: number[] = [];
+      // Overlapping matches, as OPA scans every rune position.
+      for (let i = s.indexOf(search); i >= 0; i = s.indexOf(search, i + 1)) out.push(runeIndex(s, i));
+      return out;
+    },
+  },
+  { name: "lower", arity: 1, fn: (a) => str("lower", a, 1).toLowerCase() },
+  { name: "upper", arity: 1, fn: (a) => str("upper", a, 1).toUpperCase() },
+  {
+    name: "replace",
+    arity: 3,
+    fn: (a) => goReplace(str("replace", a, 1), [[str("replace", a, 2), str("replace", a, 3)]]),
+  },
+  {
+    name: "strings.replace_n",
+    arity: 2,
+    fn: (a) => {
+      const name = "strings.replace_n";
+      const patterns = obj(name, a, 1);
+      const s = str(name, a, 2);
+      const pairs: [string, string][] = [];
+      for (const [k, v] of patterns.sortedEntries()) {
+        if (typeof k !== "string") throw operandError(name, 1, "non-string key found in pattern object");
+        if (typeof v !== "string") throw operandError(name, 1, "non-string value found in pattern object");
+        pairs.push([k, v]);
+      }
+      return goReplace(s, pairs);
+    },
+  },
+  {
+    name: "split",
+    arity: 2,
+    fn: (a) => {
+      const s = str("split", a, 1);
+      const d = str("split", a, 2);
+      if (d !== "" && !s.includes(d)) return [s];
+      return goSplit(s, d);
+    },
+  },
+  {
+    // Keeps the first n parts (n > 0) or the last -n parts (n < 0); 0 gives [].
+    name: "strings.split_n",
+    arity: 3,
+    fn: (a) => {
+      const name = "strings.split_n";
+      const s = str(name, a, 1);
+      const d = str(name, a, 2);
+      const n = int(name, a, 3);
+      const parts = d !== "" && !s.includes(d) ? [s] : goSplit(s, d);
+      if (n >= 0) return parts.slice(0, n);
+      return parts.slice(Math.max(parts.length + n, 0));
+    },
+  },
+  {
+    name: "substring",
+    arity: 3,
+    fn: (a) => {
+      const s = str("substring", a, 1);
+      const start = int("substring", a, 2);
+      const length = int("substring", a, 3);
+      if (start < 0) throw builtinError("substring", "negative offset");
+      const rs = isASCII(s) ? null : runes(s);
+      const len = rs ? rs.length : s.length;
+      if (start >= len) return "";
+      const end = length < 0 ? len : Math.min(len, start + length);
+      return rs ? rs.slice(start, end).join("") : s.slice(start, end);
+    },
+  },
+  { name: "trim", arity: 2, fn: (a) => trimCutset(str("trim", a, 1), str("trim", a, 2), true, true) },
+  {
+    name: "trim_left",
+    arity: 2,
+    fn: (a) => trimCutset(str("trim_left", a, 1), str("trim_left", a, 2), true, false),
+  },
+  {
+    name: "trim_right",
+    arity: 2,
+    fn: (a) => trimCutset(str("trim_right", a, 1), str("trim_right", a, 2), false, true),
+  },
+  {
+    name: "trim_prefix",
+    arity: 2,
+    fn: (a) => {
+      const s = str("trim_prefix", a, 1);
+      const p = str("trim_prefix", a, 2);
+      return s.startsWith(p) ? s.slice(p.length) : s;
+    },
+  },
+  {
+    name: "trim_suffix",
+    arity: 2,
+    fn: (a) => {
+      const s = str("trim_suffix", a, 1);
+      const p = str("trim_suffix", a, 2);
+      return p !== "" && s.endsWith(p) ? s.slice(0, s.length - p.length) : s;
+    },
+  },
+  {
+    name: "trim_space",
+    arity: 1,
+    fn: (a) => str("trim_space", a, 1).replace(LEADING_SPACE, "").replace(TRAILING_SPACE, ""),
+  },
+  { name: "strings.reverse", arity: 1, fn: (a) => reverse(str("strings.reverse", a, 1)) },
+  {
+    name: "strings.any_prefix_match",
+    arity: 2,
+    fn: (a) => {
+      const name = "strings.any_prefix_match";
+      const strs = stringsOf(name, a[0]!, 1);
+      const prefixes = stringsOf(name, a[1]!, 2);
+      return strs.some((s) => prefixes.some((p) => s.startsWith(p)));
+    },
+  },
+  {
+    name: "strings.any_suffix_match",
+    arity: 2,
+    fn: (a) => {
+      const name = "strings.any_suffix_match";
+      const strs = stringsOf(name, a[0]!, 1);
+      const suffixes = stringsOf(name, a[1]!, 2);
+      return strs.some((s) => suffixes.some((p) => s.endsWith(p)));
+    },
+  },
+  {
+    name: "strings.count",
+    arity: 2,
+    fn: (a) => {
+      const s = str("strings.count", a, 1);
+      const sub = str("strings.count", a, 2);
+      // Go strings.Count: non-overlapping; an empty substring counts rune boundaries.
+      if (sub === "") return runes(s).length + 1;
+      return s.split(sub).length - 1;
+    },
+  },
+];

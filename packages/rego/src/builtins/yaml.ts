@@ -1,0 +1,101 @@
+/**
+ * YAML builtins (OPA v1/topdown/encoding.go): yaml.marshal, yaml.unmarshal, yaml.is_valid. OPA goes
+ * through sigs.k8s.io/yaml (go-yaml, YAML 1.1): we parse and print with the `yaml` package in its 1.1
+ * schema (so `yes`/`no` are booleans and quoted when strings), keys sorted, block sequences unindented,
+ * and report errors with go-yaml's "yaml: line N: …" shape.
+ */
+import YAML from "yaml";
+import { BuiltinError } from "../errors.ts";
+import { fromJS } from "../value/json.ts";
+import { RObject, RSet, type Value } from "../value/value.ts";
+import { goJSON } from "./encoding.ts";
+import { builtinError, str } from "./operands.ts";
+import type { BuiltinDef } from "./types.ts";
+
+/** Refuse absurd documents (alias bombs, huge nesting) with a typed error instead of exhausting memory. */
+const MAX_ALIAS_COUNT = 1000;
+
+/** The JSON view OPA marshals: sets as sorted arrays, non-string keys as JSON text, keys sorted. */
+function toPlain(v: Value): unknown {
+  if (v === null || typeof v !== "object") return v;
+  if (Array.isArray(v)) return (v as readonly Value[]).map(toPlain);
+  if (v instanceof RSet) return v.sorted().map(toPlain);
+  const entries = [...(v as RObject).entries()].map(
+    ([k, x]) => [typeof k === "string" ? k : goJSON(k), toPlain(x)] as [string, unknown],
+  );
+  entries.sort((a, b) => Buffer.compare(Buffer.from(a[0]), Buffer.from(b[0])));
+  // A plain object (a JS Map would print as !!omap under YAML 1.1). Integer-like keys come first in
+  // ascending order, close to go-yaml's number-aware key order.
+  const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+  for (const [k, x] of entries) out[k] = x;
+  return out;
+}
+
+function goYamlError(e: { message: string; code?: string; linePos?: readonly { line: number }[] }): string {
+  const line = e.linePos?.[0]?.line ?? 1;
+  const first = e.message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "");
+  let msg = first;
+  if (e.code === "MISSING_CHAR" && /Flow sequence/.test(first)) msg = "did not find expected ',' or ']'";
+  else if (e.code === "MISSING_CHAR" && /Flow map/.test(first)) msg = "did not find expected ',' or '}'";
+  return `yaml: line ${line}: ${msg}`;
+}
+
+/** YAML → JSON-compatible value as YAMLToJSON does: map keys become strings. */
+function normalise(js: unknown): unknown {
+  if (js instanceof Map) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of js) out[typeof k === "string" ? k : keyText(k)] = normalise(v);
+    return out;
+  }
+  if (Array.isArray(js)) return js.map(normalise);
+  if (js instanceof Date) return js.toISOString();
+  if (typeof js === "number" && !Number.isFinite(js)) {
+    throw new Error("json: unsupported value: " + String(js));
+  }
+  return js;
+}
+
+function keyText(k: unknown): string {
+  if (k === null) return "null";
+  if (typeof k === "object") return JSON.stringify(normalise(k));
+  return String(k);
+}
+
+function parseYAML(name: string, text: string): Value {
+  const doc = YAML.parseDocument(text, { version: "1.1", intAsBigInt: true, uniqueKeys: false });
+  if (doc.errors.length > 0) throw builtinError(name, goYamlError(doc.errors[0]!));
+  let js: unknown;
+  try {
+    js = doc.toJS({ mapAsMap: true, maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (e) {
+    throw new BuiltinError("eval_builtin_error", `${name}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  try {
+    return fromJS(normalise(js) ?? null);
+  } catch (e) {
+    throw builtinError(name, e instanceof Error ? e.message : String(e));
+  }
+}
+
+export const yamlBuiltins: BuiltinDef[] = [
+  {
+    name: "yaml.marshal",
+    arity: 1,
+    fn: ([v]) =>
+      YAML.stringify(toPlain(v!), {
+        version: "1.1",
+        indentSeq: false,
+        lineWidth: 0,
+      }),
+  },
+  { name: "yaml.unmarshal", arity: 1, fn: (a) => parseYAML("yaml.unmarshal", str("yaml.unmarshal", a, 1)) },
+  {
+    name: "yaml.is_valid",
+    arity: 1,
+    fn: ([s]) => {
+      if (typeof s !== "string") return false;
+      const doc = YAML.parseDocument(s, { version: "1.1", uniqueKeys: false });
+      return doc.errors.length === 0;
+    },
+  },
+];

@@ -1,0 +1,194 @@
+/**
+ * A simulated AMD key hierarchy for one product line, shaped like AMD's (research/evidence.md §2.1):
+ *   ARK  RSA-4096, self-signed, RSASSA-PSS SHA-384 (salt 48), CA, keyCertSign+cRLSign, 25 years
+ *   ASK  RSA-4096, signed by the ARK, CA pathlen 0, keyCertSign, CRL DP, 25 years
+ *   VCEK ECDSA P-384, signed by the ASK, only AMD extensions (TCB, productName, hwID), 7 years, back-dated a day
+ * plus one simulated chip (CHIP_ID) whose VCEK is derived from a secret and the TCB. Names carry AMD's location
+ * attributes but every CN starts with "SIMULATED" so nobody mistakes them for AMD's.
+ */
+import { randomBytes, hkdfSync, webcrypto } from "node:crypto";
+import {
+  type CryptoKey,
+  type CryptoKeyPair,
+  deriveEcKeyPair,
+  exportPkcs8,
+  generateKeyPair,
+  importKeyPair,
+  signingAlgorithm,
+  x509,
+} from "../keys.ts";
+import type { StateDir } from "../state.ts";
+import { encodeSnpTcb, type SnpProduct, type SnpTcb } from "./products.ts";
+import { vcekExtensions } from "./vcek-extensions.ts";
+
+const RSA = "rsa-pss-4096-sha384" as const;
+const DAY_MS = 24 * 60 * 60 * 1000;
+const YEAR_MS = 365 * DAY_MS;
+
+/** AMD's subject attributes (go-sev-guest verify.go `validateAmdLocation`) with a SIMULATED common name. */
+export function amdName(commonName: string): string {
+  return `OU=Engineering, C=US, L=Santa Clara, ST=CA, O=Advanced Micro Devices, CN=SIMULATED ${commonName}`;
+}
+
+/** Where a real ASK points its CRL; the simulated one points at a name that can never resolve (RFC 2606). */
+export function amdCrlUrl(product: SnpProduct): string {
+  return `https://kds.cocoon-simulator.invalid/vcek/v1/${product}/crl`;
+}
+
+export interface IssuedVcek {
+  der: Uint8Array;
+  privateKey: CryptoKey;
+  publicKey: CryptoKey;
+}
+
+const GROUP_FILES = ["ark.der", "ark.key", "ask.der", "ask.key", "chip-secret"] as const;
+
+export class AmdHierarchy {
+  readonly product: SnpProduct;
+  readonly arkDer: Uint8Array;
+  readonly askDer: Uint8Array;
+  /** CHIP_ID as the report carries it: 64 bytes; on Turin only the first 8 are meaningful, the rest zero. */
+  readonly chipId: Uint8Array;
+  private readonly state: StateDir;
+  private readonly ark: CryptoKeyPair;
+  private readonly ask: CryptoKeyPair;
+  private readonly chipSecret: Uint8Array;
+
+  private constructor(args: {
+    product: SnpProduct;
+    state: StateDir;
+    arkDer: Uint8Array;
+    askDer: Uint8Array;
+    ark: CryptoKeyPair;
+    ask: CryptoKeyPair;
+    chipSecret: Uint8Array;
+  }) {
+    this.product = args.product;
+    this.state = args.state;
+    this.arkDer = args.arkDer;
+    this.askDer = args.askDer;
+    this.ark = args.ark;
+    this.ask = args.ask;
+    this.chipSecret = args.chipSecret;
+    const id = new Uint8Array(hkdfSync("sha384", args.chipSecret, Buffer.alloc(0), "SIMULATED CHIP_ID", 64));
+    if (args.product === "Turin") id.fill(0, 8);
+    this.chipId = id;
+  }
+
+  /** Load the product's hierarchy from the state directory, creating it on first use. */
+  static async open(state: StateDir, product: SnpProduct, now: Date): Promise<AmdHierarchy> {
+    const files = await state.loadOrCreateGroup(`amd/${product}/ca`, GROUP_FILES, () => create(product, now));
+    const ark = await importKeyPair(RSA, files["ark.key"]!);
+    const ask = await importKeyPair(RSA, files["ask.key"]!);
+    return new AmdHierarchy({
+      product,
+      state,
+      arkDer: files["ark.der"]!,
+      askDer: files["ask.der"]!,
+      ark,
+      ask,
+      chipSecret: files["chip-secret"]!,
+    });
+  }
+
+  /** The hwID a VCEK carries: all 64 CHIP_ID bytes, or the first 8 on Turin (evidence.md §2.2). */
+  get hwId(): Uint8Array {
+    return this.product === "Turin" ? this.chipId.subarray(0, 8) : this.chipId;
+  }
+
+  /** The VCEK for this chip at `tcb`: derived key, certificate issued once per TCB and kept in the state dir. */
+  async vcek(tcb: SnpTcb, now: Date): Promise<IssuedVcek> {
+    const tcbHex = Buffer.from(encodeSnpTcb(this.product, tcb)).toString("hex");
+    const keys = await deriveEcKeyPair("P-384", this.chipSecret, `SIMULATED VCEK ${this.product} ${tcbHex}`);
+    const spki = new Uint8Array(await webcrypto.subtle.exportKey("spki", keys.publicKey));
+    const rel = `amd/${this.product}/vcek/${tcbHex}.der`;
+    const cached = await this.state.readOptional(rel);
+    if (cached && usable(cached, spki, now)) return { der: cached, ...keys };
+    const notBefore = new Date(now.getTime() - DAY_MS); // KDS back-dates VCEKs by about a day (evidence.md §2.4)
+    const cert = await x509.X509CertificateGenerator.create({
+      serialNumber: "00",
+      subject: amdName("SEV-VCEK"),
+      issuer: new x509.X509Certificate(this.askDer).subject,
+      notBefore,
+      notAfter: new Date(notBefore.getTime() + 7 * YEAR_MS),
+      publicKey: keys.publicKey,
+      signingKey: this.ask.privateKey,
+      signingAlgorithm: signingAlgorithm(RSA),
+      extensions: vcekExtensions(this.product, tcb, this.hwId),
+    });
+    const der = new Uint8Array(cert.rawData);
+    await this.state.writeAtomic(rel, der, 0o644);
+    return { der, ...keys };
+  }
+
+  /** A fresh CRL signed by the ARK, as KDS serves at {vcek}/v1/{product}/crl (empty: nothing is revoked). */
+  async crl(now: Date): Promise<Uint8Array> {
+    const crl = await x509.X509CrlGenerator.create({
+      issuer: new x509.X509Certificate(this.arkDer).subject,
+      thisUpdate: now,
+      nextUpdate: new Date(now.getTime() + 7 * DAY_MS),
+      signingKey: this.ark.privateKey,
+      signingAlgorithm: signingAlgorithm(RSA),
+    });
+    return new Uint8Array(crl.rawData);
+  }
+}
+
+function usable(der: Uint8Array, spki: Uint8Array, now: Date): boolean {
+  try {
+    const cert = new x509.X509Certificate(der);
+    return (
+      Buffer.from(cert.publicKey.rawData).equals(Buffer.from(spki)) &&
+      cert.notBefore.getTime() <= now.getTime() &&
+      now.getTime() <= cert.notAfter.getTime()
+    );
+  } catch {
+    return false; // unreadable cache entry: issue a new certificate over it
+  }
+}
+
+async function create(product: SnpProduct, now: Date): Promise<Record<string, Uint8Array>> {
+  const notBefore = new Date(now.getTime() - DAY_MS);
+  const notAfter = new Date(notBefore.getTime() + 25 * YEAR_MS);
+  const ark = await generateKeyPair(RSA);
+  const ask = await generateKeyPair(RSA);
+  const crlDp = new x509.CRLDistributionPointsExtension([amdCrlUrl(product)]);
+  const arkCert = await x509.X509CertificateGenerator.createSelfSigned({
+    serialNumber: "010000",
+    name: amdName(`ARK-${product}`),
+    notBefore,
+    notAfter,
+    keys: ark,
+    signingAlgorithm: signingAlgorithm(RSA),
+    extensions: [
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
+      await x509.SubjectKeyIdentifierExtension.create(ark.publicKey),
+      new x509.BasicConstraintsExtension(true, undefined, true),
+      crlDp,
+    ],
+  });
+  const askCert = await x509.X509CertificateGenerator.create({
+    serialNumber: "010001",
+    subject: amdName(`SEV-${product}`),
+    issuer: arkCert.subject,
+    notBefore,
+    notAfter,
+    publicKey: ask.publicKey,
+    signingKey: ark.privateKey,
+    signingAlgorithm: signingAlgorithm(RSA),
+    extensions: [
+      await x509.SubjectKeyIdentifierExtension.create(ask.publicKey),
+      await x509.AuthorityKeyIdentifierExtension.create(ark.publicKey),
+      new x509.BasicConstraintsExtension(true, 0, true),
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign, true),
+      crlDp,
+    ],
+  });
+  return {
+    "ark.der": new Uint8Array(arkCert.rawData),
+    "ark.key": await exportPkcs8(ark.privateKey),
+    "ask.der": new Uint8Array(askCert.rawData),
+    "ask.key": await exportPkcs8(ask.privateKey),
+    "chip-secret": new Uint8Array(randomBytes(32)),
+  };
+}

@@ -1,0 +1,162 @@
+/**
+ * Simulated SEV-SNP ATTESTATION_REPORTs (versions 2–5) signed by the simulated chip's VCEK exactly as firmware
+ * signs: ECDSA P-384 / SHA-384 over bytes 0x000..0x29F, R and S stored little-endian in 72-byte fields
+ * (research/evidence.md §1.5).
+ */
+import { randomBytes } from "node:crypto";
+import { SimulatorInputError } from "../errors.ts";
+import { signP1363 } from "../keys.ts";
+import type { AmdHierarchy } from "../amd/hierarchy.ts";
+import { checkTcb, DEFAULT_TCB, encodeSnpTcb, PRODUCT_CPUID, type SnpTcb } from "../amd/products.ts";
+import { encodeSnpFields } from "./codec.ts";
+import {
+  SNP_POLICY,
+  SNP_SIGNATURE_ALGO_ECDSA_P384_SHA384,
+  SNP_SIGNED_LENGTH,
+  SNP_SIGNATURE_COMPONENT,
+  SNP_SIGNING_KEY_VCEK,
+} from "./layout.ts";
+import { CERT_TABLE_GUID, encodeCertTable } from "./cert-table.ts";
+
+export type SnpReportVersion = 2 | 3 | 4 | 5;
+
+export interface SnpReportOptions {
+  /** Report version, default 5 (current firmware). 2 has no CPUID, 5 adds mitigation vectors. */
+  version?: SnpReportVersion;
+  /** REPORT_DATA: up to 64 bytes, zero-padded (the kernel copies configfs-tsm inblob the same way). */
+  reportData?: Uint8Array;
+  /** MEASUREMENT: 48 bytes (SHA-384 launch digest). Default all zero. */
+  measurement?: Uint8Array;
+  /** HOST_DATA: 32 bytes (Trustee's init_data). Default all zero. */
+  hostData?: Uint8Array;
+  familyId?: Uint8Array;
+  imageId?: Uint8Array;
+  idKeyDigest?: Uint8Array;
+  authorKeyDigest?: Uint8Array;
+  guestSvn?: number;
+  /** Requesting VMPL 0–3 (configfs-tsm privlevel). Default 0. */
+  vmpl?: number;
+  /** Full guest POLICY; default 0x30000 (SMT allowed + reserved bit 17), as most real guests. */
+  policy?: bigint;
+  /** Set POLICY.DEBUG (bit 19): the host may decrypt the guest; verifiers must reject it by default. */
+  debug?: boolean;
+  /** PLATFORM_INFO; default 0x25 (SMT_EN, ECC_EN, ALIAS_CHECK_COMPLETE), seen on real Milan/Genoa hosts. */
+  platformInfo?: bigint;
+  /** The TCB the VCEK is derived at (REPORTED_TCB); also CURRENT/COMMITTED/LAUNCH unless given separately. */
+  tcb?: SnpTcb;
+  currentTcb?: SnpTcb;
+  committedTcb?: SnpTcb;
+  launchTcb?: SnpTcb;
+  firmware?: { major: number; minor: number; build: number };
+  /** REPORT_ID; default random per report. */
+  reportId?: Uint8Array;
+  /** Mask CHIP_ID (writes zeros), as MASK_CHIP_ID policy does. A VCEK then cannot be matched. */
+  maskChipId?: boolean;
+}
+
+export interface SimulatedSnpReport {
+  /** The 1184-byte signed report. */
+  report: Uint8Array;
+  vcek: Uint8Array;
+  ask: Uint8Array;
+  ark: Uint8Array;
+  /** The extended-report certificate table (VCEK, ASK, ARK), as configfs-tsm auxblob returns it. */
+  certTable: Uint8Array;
+}
+
+function fixed(name: string, value: Uint8Array | undefined, size: number, pad = false): Uint8Array {
+  if (value === undefined) return new Uint8Array(size);
+  if (pad ? value.length > size : value.length !== size) {
+    throw new SimulatorInputError(
+      `${name} must be ${pad ? "at most " : ""}${size} bytes, got ${value.length}`,
+      {
+        field: name,
+      },
+    );
+  }
+  const out = new Uint8Array(size);
+  out.set(value);
+  return out;
+}
+
+function u32(name: string, value: number | undefined, max = 0xffffffff): number {
+  const v = value ?? 0;
+  if (!Number.isInteger(v) || v < 0 || v > max)
+    throw new SimulatorInputError(`${name} must be an integer 0..${max}`);
+  return v;
+}
+
+/** R or S from big-endian 48 bytes to the report's little-endian, zero-extended 72-byte field. */
+function toReportComponent(bigEndian: Uint8Array): Uint8Array {
+  const out = new Uint8Array(SNP_SIGNATURE_COMPONENT);
+  out.set(Uint8Array.from(bigEndian).reverse());
+  return out;
+}
+
+export async function createSnpReport(
+  amd: AmdHierarchy,
+  options: SnpReportOptions,
+  now: Date,
+): Promise<SimulatedSnpReport> {
+  const version = options.version ?? 5;
+  if (![2, 3, 4, 5].includes(version))
+    throw new SimulatorInputError(`SNP report version must be 2..5, got ${version}`);
+  const product = amd.product;
+  const reported = checkTcb(product, options.tcb ?? DEFAULT_TCB[product]);
+  const tcbBytes = (t: SnpTcb | undefined): Uint8Array =>
+    encodeSnpTcb(product, t ? checkTcb(product, t) : reported);
+  let policy = options.policy ?? SNP_POLICY.smt | SNP_POLICY.reserved17;
+  if (policy < 0n || policy >= 1n << 64n) throw new SimulatorInputError("policy must fit in 64 bits");
+  if (options.debug) policy |= SNP_POLICY.debug;
+  const firmware = options.firmware ?? { major: 1, minor: 55, build: 21 };
+  const cpuid = PRODUCT_CPUID[product];
+  const values: Record<string, number | bigint | Uint8Array> = {
+    version,
+    guestSvn: u32("guestSvn", options.guestSvn),
+    policy,
+    familyId: fixed("familyId", options.familyId, 16),
+    imageId: fixed("imageId", options.imageId, 16),
+    vmpl: u32("vmpl", options.vmpl, 3),
+    signatureAlgo: SNP_SIGNATURE_ALGO_ECDSA_P384_SHA384,
+    currentTcb: tcbBytes(options.currentTcb),
+    platformInfo: options.platformInfo ?? 0x25n,
+    keyInfo: SNP_SIGNING_KEY_VCEK << 2,
+    reportData: fixed("reportData", options.reportData, 64, true),
+    measurement: fixed("measurement", options.measurement, 48),
+    hostData: fixed("hostData", options.hostData, 32),
+    idKeyDigest: fixed("idKeyDigest", options.idKeyDigest, 48),
+    authorKeyDigest: fixed("authorKeyDigest", options.authorKeyDigest, 48),
+    reportId: options.reportId ? fixed("reportId", options.reportId, 32) : new Uint8Array(randomBytes(32)),
+    reportIdMa: new Uint8Array(32).fill(0xff), // no migration agent (evidence.md §1.1)
+    reportedTcb: encodeSnpTcb(product, reported),
+    chipId: options.maskChipId ? new Uint8Array(64) : amd.chipId,
+    committedTcb: tcbBytes(options.committedTcb),
+    currentBuild: u32("firmware.build", firmware.build, 255),
+    currentMinor: u32("firmware.minor", firmware.minor, 255),
+    currentMajor: u32("firmware.major", firmware.major, 255),
+    committedBuild: firmware.build,
+    committedMinor: firmware.minor,
+    committedMajor: firmware.major,
+    launchTcb: tcbBytes(options.launchTcb),
+  };
+  if (version >= 3) {
+    values["cpuidFamId"] = cpuid.family;
+    values["cpuidModId"] = cpuid.model;
+    values["cpuidStep"] = cpuid.stepping;
+  }
+  if (version >= 5) {
+    values["launchMitVector"] = 0n;
+    values["currentMitVector"] = 0n;
+  }
+  const report = encodeSnpFields(values);
+  const vcek = await amd.vcek(reported, now);
+  const signature = signP1363(vcek.privateKey, "sha384", report.subarray(0, SNP_SIGNED_LENGTH));
+  report.set(toReportComponent(signature.subarray(0, 48)), 0x2a0);
+  report.set(toReportComponent(signature.subarray(48, 96)), 0x2a0 + SNP_SIGNATURE_COMPONENT);
+  const certTable = encodeCertTable([
+    { guid: CERT_TABLE_GUID.vcek, data: vcek.der },
+    { guid: CERT_TABLE_GUID.ask, data: amd.askDer },
+    { guid: CERT_TABLE_GUID.ark, data: amd.arkDer },
+  ]);
+  return { report, vcek: vcek.der, ask: amd.askDer, ark: amd.arkDer, certTable };
+}

@@ -1,0 +1,209 @@
+/**
+ * Simulated TDX quotes, DCAP version 4 (research/evidence.md §4.1–4.3), built the way the TD Quoting Enclave does:
+ *   1. the QE report (an SGX enclave report of the QE) binds the attestation key:
+ *      REPORT_DATA = SHA-256(attestation_key ‖ qe_auth_data) ‖ 32 zero bytes;
+ *   2. the QE report is signed by the platform's PCK key (ECDSA P-256 / SHA-256, raw r‖s);
+ *   3. the quote (header ‖ TD report body, 632 bytes) is signed by the attestation key;
+ *   4. certification data type 6 carries the QE report, its signature, qe_auth_data and, nested as type 5,
+ *      the PEM chain PCK leaf → PCK Platform CA → root.
+ */
+import { SimulatorInputError } from "../errors.ts";
+import { rawPublicPoint, sha256, sha384, signP1363 } from "../keys.ts";
+import { IntelHierarchy } from "../intel/hierarchy.ts";
+import { concatBytes } from "../der.ts";
+import {
+  ATT_KEY_TYPE_ECDSA_P256,
+  CERT_DATA_PCK_CHAIN,
+  CERT_DATA_QE_REPORT,
+  ENCLAVE_REPORT_FIELDS,
+  ENCLAVE_REPORT_LEN,
+  HEADER_LEN,
+  INTEL_QE_VENDOR_ID,
+  le,
+  QUOTE_VERSION_4,
+  TD_ATTRIBUTE,
+  TD_REPORT10_FIELDS,
+  TD_REPORT10_LEN,
+  TEE_TYPE_TDX,
+  writeFields,
+} from "./layout.ts";
+import {
+  createTdxCollateral,
+  type CollateralOptions,
+  type PlatformTcbFacts,
+  type QeIdentityFacts,
+  type SimulatedDcapCollateral,
+} from "./collateral.ts";
+
+export interface TdxQuoteOptions extends CollateralOptions {
+  /** REPORT_DATA: up to 64 bytes, zero-padded (configfs-tsm inblob). */
+  reportData?: Uint8Array;
+  /** MRTD: 48 bytes (the TD's build-time measurement). Default all zero. */
+  mrTd?: Uint8Array;
+  /** MRCONFIGID: 48 bytes, host-provided config (where CoCo puts the init-data digest). Default all zero. */
+  mrConfigId?: Uint8Array;
+  mrOwner?: Uint8Array;
+  mrOwnerConfig?: Uint8Array;
+  /** RTMR0..3, 48 bytes each. Default all zero. */
+  rtmrs?: Uint8Array[];
+  /** Set TD_ATTRIBUTES.DEBUG: a debug TD, which verifiers must reject by default. */
+  debug?: boolean;
+  /** Full TD_ATTRIBUTES; default SEPT_VE_DISABLE only (bit 28), what dcap-qvl requires. */
+  tdAttributes?: bigint;
+  /** XFAM; default 0x0006_02e7 (x87, SSE, AVX, AVX-512, PK, AMX-less), as on real Sapphire Rapids TDs. */
+  xfam?: bigint;
+  /** TEE_TCB_SVN, 16 bytes; default 06 01 03 00…: TDX module 1.x SVN 6, as on a current platform. */
+  teeTcbSvn?: Uint8Array;
+  /** MRSEAM, 48 bytes; default SHA-384 of a simulator label (no real TDX module is simulated). */
+  mrSeam?: Uint8Array;
+  /** Platform CPUSVN, 16 bytes (goes into the PCK certificate and the TCB info). */
+  cpuSvn?: Uint8Array;
+  /** Platform PCESVN (0..65535). Default 11. */
+  pceSvn?: number;
+  /** FMSPC, 6 bytes. Default 50806F000000 (a Sapphire Rapids family). */
+  fmspc?: Uint8Array;
+  /** The simulated QE's ISVSVN (default 4). */
+  qeSvn?: number;
+}
+
+export interface SimulatedTdxQuote {
+  quote: Uint8Array;
+  /** DER of PCK leaf, PCK Platform CA, root — the chain embedded in the quote. */
+  pckChain: Uint8Array[];
+  /** The same chain as the PEM text embedded in the quote. */
+  pckChainPem: string;
+  root: Uint8Array;
+  collateral: SimulatedDcapCollateral;
+}
+
+const DEFAULT_TEE_TCB_SVN = Uint8Array.of(6, 1, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+const DEFAULT_CPU_SVN = Uint8Array.of(3, 3, 2, 2, 4, 1, 0, 5, 0, 0, 0, 0, 0, 0, 0, 0);
+const DEFAULT_FMSPC = Uint8Array.of(0x50, 0x80, 0x6f, 0x00, 0x00, 0x00);
+const QE_PROD_ID_TD_QE = 2; // ISVPRODID of Intel's TD-QE (vectors/tdx/dcapqvl/tdx_quote_collateral.json)
+/** QE ATTRIBUTES as a production QE reports them (INIT | MODE64BIT | PROVISIONKEY, no DEBUG; XFRM 0xe7). */
+const QE_ATTRIBUTES = Uint8Array.of(0x15, 0, 0, 0, 0, 0, 0, 0, 0xe7, 0, 0, 0, 0, 0, 0, 0);
+/** The simulated QE's measurement and signer: digests of labels, never Intel's real values. */
+export const SIMULATED_QE_MRSIGNER = sha256(Buffer.from("SIMULATED Intel TD Quoting Enclave signer"));
+export const SIMULATED_QE_MRENCLAVE = sha256(Buffer.from("SIMULATED Intel TD Quoting Enclave"));
+const QE_AUTH_DATA = Uint8Array.from({ length: 32 }, (_, i) => i);
+
+function fixed(name: string, value: Uint8Array | undefined, size: number, fallback?: Uint8Array): Uint8Array {
+  if (value === undefined) return fallback ?? new Uint8Array(size);
+  if (value.length !== size) {
+    throw new SimulatorInputError(`${name} must be ${size} bytes, got ${value.length}`, { field: name });
+  }
+  return value;
+}
+
+function padded(name: string, value: Uint8Array | undefined, size: number): Uint8Array {
+  const out = new Uint8Array(size);
+  if (value === undefined) return out;
+  if (value.length > size)
+    throw new SimulatorInputError(`${name} must be at most ${size} bytes, got ${value.length}`);
+  out.set(value);
+  return out;
+}
+
+function u64(name: string, value: bigint): Uint8Array {
+  if (value < 0n || value >= 1n << 64n) throw new SimulatorInputError(`${name} must fit in 64 bits`);
+  return le(value, 8);
+}
+
+export async function createTdxQuote(
+  intel: IntelHierarchy,
+  options: TdxQuoteOptions,
+  now: Date,
+): Promise<SimulatedTdxQuote> {
+  const pceSvn = options.pceSvn ?? 11;
+  if (!Number.isInteger(pceSvn) || pceSvn < 0 || pceSvn > 0xffff)
+    throw new SimulatorInputError("pceSvn must be 0..65535");
+  const qeSvn = options.qeSvn ?? 4;
+  if (!Number.isInteger(qeSvn) || qeSvn < 0 || qeSvn > 0xffff)
+    throw new SimulatorInputError("qeSvn must be 0..65535");
+  const rtmrs = options.rtmrs ?? [];
+  if (rtmrs.length > 4) throw new SimulatorInputError("at most 4 RTMRs");
+  const platform: PlatformTcbFacts = {
+    fmspc: fixed("fmspc", options.fmspc, 6, DEFAULT_FMSPC),
+    cpuSvn: fixed("cpuSvn", options.cpuSvn, 16, DEFAULT_CPU_SVN),
+    pceSvn,
+    teeTcbSvn: fixed("teeTcbSvn", options.teeTcbSvn, 16, DEFAULT_TEE_TCB_SVN),
+  };
+  let tdAttributes = options.tdAttributes ?? TD_ATTRIBUTE.septVeDisable;
+  if (options.debug) tdAttributes |= TD_ATTRIBUTE.debug;
+
+  // Header (48 bytes). Bytes 8..11 are reserved in v4 TDX quotes; user_data starts with the QE ID.
+  const header = new Uint8Array(HEADER_LEN);
+  const hv = new DataView(header.buffer);
+  hv.setUint16(0, QUOTE_VERSION_4, true);
+  hv.setUint16(2, ATT_KEY_TYPE_ECDSA_P256, true);
+  hv.setUint32(4, TEE_TYPE_TDX, true);
+  header.set(Buffer.from(INTEL_QE_VENDOR_ID, "hex"), 12);
+  header.set(intel.qeId, 28);
+
+  const body = new Uint8Array(TD_REPORT10_LEN);
+  const rtmr = (i: number): Uint8Array => fixed(`rtmr${i}`, rtmrs[i], 48);
+  writeFields(body, 0, TD_REPORT10_FIELDS, {
+    teeTcbSvn: platform.teeTcbSvn,
+    mrSeam: fixed("mrSeam", options.mrSeam, 48, sha384(Buffer.from("SIMULATED TDX module"))),
+    mrSignerSeam: new Uint8Array(48), // Intel-signed module: zero (tcbInfo tdxModule.mrsigner)
+    seamAttributes: new Uint8Array(8),
+    tdAttributes: u64("tdAttributes", tdAttributes),
+    xfam: u64("xfam", options.xfam ?? 0x000602e7n),
+    mrTd: fixed("mrTd", options.mrTd, 48),
+    mrConfigId: fixed("mrConfigId", options.mrConfigId, 48),
+    mrOwner: fixed("mrOwner", options.mrOwner, 48),
+    mrOwnerConfig: fixed("mrOwnerConfig", options.mrOwnerConfig, 48),
+    rtmr0: rtmr(0),
+    rtmr1: rtmr(1),
+    rtmr2: rtmr(2),
+    rtmr3: rtmr(3),
+    reportData: padded("reportData", options.reportData, 64),
+  });
+
+  // QE report binding the attestation key, signed by the PCK key.
+  const attestationKey = await rawPublicPoint(intel.attestationKey.publicKey);
+  const qe: QeIdentityFacts = {
+    mrSigner: SIMULATED_QE_MRSIGNER,
+    isvProdId: QE_PROD_ID_TD_QE,
+    isvSvn: qeSvn,
+    attributes: QE_ATTRIBUTES,
+    miscSelect: 0,
+  };
+  const qeReport = new Uint8Array(ENCLAVE_REPORT_LEN);
+  writeFields(qeReport, 0, ENCLAVE_REPORT_FIELDS, {
+    cpuSvn: platform.cpuSvn,
+    miscSelect: le(qe.miscSelect, 4),
+    attributes: qe.attributes,
+    mrEnclave: SIMULATED_QE_MRENCLAVE,
+    mrSigner: qe.mrSigner,
+    isvProdId: le(qe.isvProdId, 2),
+    isvSvn: le(qe.isvSvn, 2),
+    reportData: concatBytes(sha256(attestationKey, QE_AUTH_DATA), new Uint8Array(32)),
+  });
+  const pck = await intel.pck({ fmspc: platform.fmspc, cpuSvn: platform.cpuSvn, pceSvn }, now);
+  const qeReportSignature = signP1363(pck.privateKey, "sha256", qeReport);
+  const pckChain = [pck.der, intel.pckCaDer, intel.rootDer];
+  const pckChainPem = IntelHierarchy.pem(...pckChain);
+  const pem = new Uint8Array(Buffer.from(pckChainPem, "ascii"));
+
+  const inner = concatBytes(le(CERT_DATA_PCK_CHAIN, 2), le(pem.length, 4), pem);
+  const qeCertData = concatBytes(
+    qeReport,
+    qeReportSignature,
+    le(QE_AUTH_DATA.length, 2),
+    QE_AUTH_DATA,
+    inner,
+  );
+  const signed = concatBytes(header, body);
+  const signature = signP1363(intel.attestationKey.privateKey, "sha256", signed);
+  const signatureData = concatBytes(
+    signature,
+    attestationKey,
+    le(CERT_DATA_QE_REPORT, 2),
+    le(qeCertData.length, 4),
+    qeCertData,
+  );
+  const quote = concatBytes(signed, le(signatureData.length, 4), signatureData);
+  const collateral = await createTdxCollateral(intel, platform, qe, options, now);
+  return { quote, pckChain, pckChainPem, root: intel.rootDer, collateral };
+}
