@@ -9,11 +9,15 @@ import { TpmFormatError } from "./tpm/errors.ts";
 
 const NOW = new Date("2026-06-01T00:00:00Z");
 const read = (...parts: string[]): Uint8Array => new Uint8Array(readFileSync(vectorPath(...parts)));
-const sgxRequest = JSON.parse(readFileSync(vectorPath("trustee", "as-api", "sgx-attestation-request.json"), "utf8")) as {
+const sgxRequest = JSON.parse(
+  readFileSync(vectorPath("trustee", "as-api", "sgx-attestation-request.json"), "utf8"),
+) as {
   verification_requests: { evidence: string }[];
 };
 const sgxJson = new Uint8Array(Buffer.from(sgxRequest.verification_requests[0]!.evidence, "base64"));
-const sampleJson = new TextEncoder().encode(JSON.stringify({ svn: "1", report_data: Buffer.from("n").toString("base64") }));
+const sampleJson = new TextEncoder().encode(
+  JSON.stringify({ svn: "1", report_data: Buffer.from("n").toString("base64") }),
+);
 
 describe("detectTee", () => {
   const cases: [string, Uint8Array, string][] = [
@@ -49,7 +53,10 @@ describe("detectTee", () => {
       [read("trustee", "az-snp-vtpm", "tpm-quote.msg"), /bare TPMS_ATTEST/],
     ];
     for (const [bytes, message] of bad) {
-      assert.throws(() => detectTee(bytes), (e: unknown) => e instanceof EvidenceFormatError && message.test(e.message));
+      assert.throws(
+        () => detectTee(bytes),
+        (e: unknown) => e instanceof EvidenceFormatError && message.test(e.message),
+      );
     }
   });
 });
@@ -59,8 +66,14 @@ describe("verifyEvidence dispatches to every verifier", () => {
     for (const [file, nonce] of [
       ["evidence-v0.json", "6368616c6c656e6765"],
       ["evidence-v1.json", "6368616c6c656e6765"],
-      ["evidence-v2.json", "982f5c6e45df0ed3f10b6f60b02f0c8390e281300f3805e2279c16168cd6ae9aa398f647caa2338748cd0fd9f5f819ef"],
-      ["evidence-genoa.json", "0218488bae25d2509232bf676f1a66a30d7372add909109b36016ef136f2938ca05475f8b46094de6b64270ea35d950f"],
+      [
+        "evidence-v2.json",
+        "982f5c6e45df0ed3f10b6f60b02f0c8390e281300f3805e2279c16168cd6ae9aa398f647caa2338748cd0fd9f5f819ef",
+      ],
+      [
+        "evidence-genoa.json",
+        "0218488bae25d2509232bf676f1a66a30d7372add909109b36016ef136f2938ca05475f8b46094de6b64270ea35d950f",
+      ],
     ] as const) {
       const result = verifyEvidence(read("trustee", "az-snp-vtpm", file), {
         expectedReportData: Buffer.from(nonce, "hex"),
@@ -94,7 +107,10 @@ describe("verifyEvidence dispatches to every verifier", () => {
   });
 
   test("snp raw and JSON, tdx, sgx raw and JSON reach their verifiers", () => {
-    const snp = verifyEvidence(read("snp", "gsg_milan_v2", "report.bin"), { certificates: [read("snp", "gsg_milan_v2", "vcek.der")], now: NOW });
+    const snp = verifyEvidence(read("snp", "gsg_milan_v2", "report.bin"), {
+      certificates: [read("snp", "gsg_milan_v2", "vcek.der")],
+      now: NOW,
+    });
     assert.equal(snp.tee, "snp");
     assert.ok(snp.checks.some((c) => c.check === "snp.signature" && c.ok));
     const snpJson = verifyEvidence(read("trustee", "snp", "evidence.json"), { now: NOW });
@@ -114,7 +130,10 @@ describe("verifyEvidence dispatches to every verifier", () => {
     assert.throws(() => verifyEvidence(azure, { tee: "tpm" }), TpmFormatError);
     assert.throws(() => verifyEvidence(azure, { tee: "az-tdx-vtpm" }), AzureFormatError);
     assert.throws(() => verifyEvidence(azure, { tee: "tdx" }), EvidenceFormatError);
-    assert.throws(() => verifyEvidence(read("snp", "gsg_milan_v2", "report.bin"), { tee: "sample" }), EvidenceFormatError);
+    assert.throws(
+      () => verifyEvidence(read("snp", "gsg_milan_v2", "report.bin"), { tee: "sample" }),
+      EvidenceFormatError,
+    );
     const asSnp = verifyEvidence(read("tdx", "trustee", "tdx_quote_4.dat"), { tee: "snp" });
     assert.deepEqual(
       asSnp.failures.map((f) => f.check),

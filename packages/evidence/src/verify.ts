@@ -30,7 +30,15 @@ export class EvidenceFormatError extends CocoonError {
   }
 }
 
-export const TEE_TYPES: readonly TeeType[] = ["snp", "tdx", "sgx", "az-snp-vtpm", "az-tdx-vtpm", "tpm", "sample"];
+export const TEE_TYPES: readonly TeeType[] = [
+  "snp",
+  "tdx",
+  "sgx",
+  "az-snp-vtpm",
+  "az-tdx-vtpm",
+  "tpm",
+  "sample",
+];
 
 export function isTeeType(value: string): value is TeeType {
   return (TEE_TYPES as readonly string[]).includes(value);
@@ -73,7 +81,11 @@ function looksLikeSnpReport(bytes: Uint8Array): boolean {
 
 function parseJsonObject(bytes: Uint8Array): Json | undefined {
   let i = 0;
-  while (i < bytes.length && (bytes[i] === 0x20 || bytes[i] === 0x0a || bytes[i] === 0x0d || bytes[i] === 0x09)) i++;
+  while (
+    i < bytes.length &&
+    (bytes[i] === 0x20 || bytes[i] === 0x0a || bytes[i] === 0x0d || bytes[i] === 0x09)
+  )
+    i++;
   if (bytes[i] !== 0x7b) return undefined; // "{"
   let text: string;
   try {
@@ -85,7 +97,9 @@ function parseJsonObject(bytes: Uint8Array): Json | undefined {
     const value: unknown = JSON.parse(text);
     return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Json) : undefined;
   } catch (error) {
-    throw new EvidenceFormatError(`evidence starts like JSON but does not parse: ${(error as Error).message}`);
+    throw new EvidenceFormatError(
+      `evidence starts like JSON but does not parse: ${(error as Error).message}`,
+    );
   }
 }
 
@@ -93,7 +107,8 @@ function detectJson(json: Json): TeeType | undefined {
   const has = (k: string) => k in json;
   if (has("attestation_report")) return "snp";
   if (has("hcl_report") && has("td_quote")) return "az-tdx-vtpm";
-  if ((has("hcl_report") && has("vcek")) || (has("quote") && has("report") && has("vcek"))) return "az-snp-vtpm";
+  if ((has("hcl_report") && has("vcek")) || (has("quote") && has("report") && has("vcek")))
+    return "az-snp-vtpm";
   if (has("ak_public") && has("tpm_quote")) return "tpm";
   if (typeof json["quote"] === "string") {
     try {
@@ -131,19 +146,25 @@ export function detectTee(bytes: Uint8Array): TeeType {
     );
   }
   if (head.length === 4 && head.readUInt32BE(0) === 0xff544347) {
-    throw new EvidenceFormatError("a bare TPMS_ATTEST is not complete evidence: give Trustee TPM evidence JSON");
+    throw new EvidenceFormatError(
+      "a bare TPMS_ATTEST is not complete evidence: give Trustee TPM evidence JSON",
+    );
   }
-  throw new EvidenceFormatError(`unrecognised evidence (${bytes.length} bytes, not JSON, SNP report or DCAP quote)`);
+  throw new EvidenceFormatError(
+    `unrecognised evidence (${bytes.length} bytes, not JSON, SNP report or DCAP quote)`,
+  );
 }
 
 function dcapBytes(bytes: Uint8Array, tee: "tdx" | "sgx"): Uint8Array {
   const json = parseJsonObject(bytes);
   if (json === undefined) return bytes;
-  if (typeof json["quote"] !== "string") throw new EvidenceFormatError(`${tee} evidence JSON has no base64 "quote"`);
+  if (typeof json["quote"] !== "string")
+    throw new EvidenceFormatError(`${tee} evidence JSON has no base64 "quote"`);
   try {
     return new Uint8Array(fromBase64(json["quote"], "quote"));
   } catch (error) {
-    if (error instanceof InvalidInputError) throw new EvidenceFormatError(`${tee} evidence: ${error.message}`);
+    if (error instanceof InvalidInputError)
+      throw new EvidenceFormatError(`${tee} evidence: ${error.message}`);
     throw error;
   }
 }
@@ -178,7 +199,10 @@ export function verifyEvidence(bytes: Uint8Array, options: VerifyEvidenceOptions
     case "tpm":
       return verifyTrusteeTpmEvidence(parseTrusteeTpmEvidence(requireJson(bytes, tee)), verifyOptions);
     case "sample":
-      return verifySampleEvidence(parseSampleEvidence(requireJson(bytes, tee)), verifyOptions as SampleVerifyOptions);
+      return verifySampleEvidence(
+        parseSampleEvidence(requireJson(bytes, tee)),
+        verifyOptions as SampleVerifyOptions,
+      );
     default:
       throw new EvidenceFormatError(`unknown TEE type "${String(tee)}"`);
   }

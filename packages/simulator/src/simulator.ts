@@ -97,6 +97,40 @@ export class Simulator {
     for (const product of products) amdRoots.push((await this.amd(product)).arkDer);
     return { amdRoots, intelRoots: [(await this.intel()).rootDer] };
   }
+
+  /**
+   * Trust anchors of the hierarchies that already exist in the state directory, creating nothing (a verifier
+   * must not mint roots). `genuineRoots: false`: with these anchors only simulated evidence verifies.
+   */
+  async existingTrustAnchors(): Promise<TrustAnchors> {
+    const amdRoots: Uint8Array[] = [];
+    for (const product of SNP_PRODUCTS) {
+      const ark = await this.state.readOptional(`amd/${product}/ca/ark.der`);
+      if (ark) amdRoots.push(ark);
+    }
+    const root = await this.state.readOptional("intel/ca/root.der");
+    return { amdRoots, intelRoots: root ? [root] : [], genuineRoots: false };
+  }
+
+  /**
+   * Every certificate the simulator has issued so far (ASKs, VCEKs, PCK Platform CA, PCKs), for a verifier given
+   * a bare report without its chain. Creates nothing.
+   */
+  async issuedCertificates(): Promise<Uint8Array[]> {
+    const out: Uint8Array[] = [];
+    const add = async (rel: string): Promise<void> => {
+      const der = await this.state.readOptional(rel);
+      if (der) out.push(der);
+    };
+    for (const product of SNP_PRODUCTS) {
+      await add(`amd/${product}/ca/ask.der`);
+      for (const name of await this.state.list(`amd/${product}/vcek`))
+        await add(`amd/${product}/vcek/${name}`);
+    }
+    await add("intel/ca/pck-ca.der");
+    for (const name of await this.state.list("intel/pck")) await add(`intel/pck/${name}`);
+    return out;
+  }
 }
 
 /** Trust anchors of the simulator whose state lives in `stateDir` (default ~/.cocoon/simulator). */

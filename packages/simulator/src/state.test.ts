@@ -43,6 +43,19 @@ test("reopening a state directory reuses every key: same roots, same VCEK and PC
   }
 });
 
+test("existing anchors and issued certificates are read without creating anything", async () => {
+  const stateDir = path.join(tempDir(), "state");
+  const sim = await Simulator.open({ stateDir });
+  assert.deepEqual(await sim.existingTrustAnchors(), { amdRoots: [], intelRoots: [], genuineRoots: false });
+  assert.deepEqual(await sim.issuedCertificates(), []);
+  assert.deepEqual(await readdir(stateDir), ["state.json"], "nothing was generated");
+  const report = await sim.snpReport({ tcb });
+  const anchors = await sim.existingTrustAnchors();
+  assert.deepEqual(anchors.amdRoots, [report.ark]);
+  assert.deepEqual(anchors.intelRoots, []);
+  assert.deepEqual(await sim.issuedCertificates(), [report.ask, report.vcek]);
+});
+
 test("keys are generated per state directory, never built in", async () => {
   const a = await Simulator.open({ stateDir: path.join(tempDir(), "a") });
   const b = await Simulator.open({ stateDir: path.join(tempDir(), "b") });
@@ -55,6 +68,11 @@ test("a foreign, corrupt or half-written state directory is a typed SimulatorSta
   const foreign = tempDir();
   await writeFile(path.join(foreign, "something-else.txt"), "not ours");
   await assert.rejects(StateDir.open(foreign), SimulatorStateError);
+
+  const aFile = path.join(tempDir(), "file");
+  await writeFile(aFile, "x");
+  await assert.rejects(StateDir.open(aFile), SimulatorStateError);
+  await assert.rejects(StateDir.open(path.join(aFile, "below")), SimulatorStateError);
 
   const badMarker = tempDir();
   await writeFile(path.join(badMarker, "state.json"), "{not json");

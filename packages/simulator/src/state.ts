@@ -37,12 +37,17 @@ export class StateDir {
   /** Open (creating if needed) a state directory; refuses a directory that belongs to something else. */
   static async open(root: string): Promise<StateDir> {
     const dir = new StateDir(path.resolve(root));
-    await mkdir(dir.root, { recursive: true, mode: 0o700 });
+    let entries: string[];
+    try {
+      await mkdir(dir.root, { recursive: true, mode: 0o700 });
+      // Another process may be writing the marker right now (state.json.tmp-…): that is ours too.
+      entries = (await readdir(dir.root)).filter((name) => !name.startsWith("state.json"));
+    } catch (error) {
+      throw new SimulatorStateError(`cannot use ${dir.root} as the simulator state directory`, error);
+    }
     const markerPath = path.join(dir.root, "state.json");
     const marker = await dir.readOptional("state.json");
     if (marker === undefined) {
-      // Another process may be writing the marker right now (state.json.tmp-…): that is ours too.
-      const entries = (await readdir(dir.root)).filter((name) => !name.startsWith("state.json"));
       if (entries.length > 0) {
         throw new SimulatorStateError(
           `${dir.root} is not empty and has no state.json: not a simulator state directory`,
@@ -82,16 +87,26 @@ export class StateDir {
     }
   }
 
+  /** Names of the finished `.der` files in a state subdirectory (none when it does not exist). */
+  async list(rel: string): Promise<string[]> {
+    try {
+      return (await readdir(this.path(rel))).filter((name) => name.endsWith(".der")).sort();
+    } catch (error) {
+      if (isErrno(error, "ENOENT")) return [];
+      throw new SimulatorStateError(`cannot list ${this.path(rel)}`, error);
+    }
+  }
+
   /** Write through a temporary file and rename, so a reader never sees half a key or certificate. */
   async writeAtomic(rel: string, data: Uint8Array, mode = 0o600): Promise<void> {
     const target = this.path(rel);
-    await mkdir(path.dirname(target), { recursive: true, mode: 0o700 });
     const tmp = `${target}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
     try {
+      await mkdir(path.dirname(target), { recursive: true, mode: 0o700 });
       await writeFile(tmp, data, { mode });
       await rename(tmp, target);
     } catch (error) {
-      await rm(tmp, { force: true });
+      await rm(tmp, { force: true }).catch(() => undefined);
       throw new SimulatorStateError(`cannot write ${target}`, error);
     }
   }
@@ -110,8 +125,13 @@ export class StateDir {
     if (existing) return existing;
     const files = await create();
     const target = this.path(rel);
-    await mkdir(path.dirname(target), { recursive: true, mode: 0o700 });
-    const tmp = await mkdtemp(`${target}.tmp-`);
+    let tmp: string;
+    try {
+      await mkdir(path.dirname(target), { recursive: true, mode: 0o700 });
+      tmp = await mkdtemp(`${target}.tmp-`);
+    } catch (error) {
+      throw new SimulatorStateError(`cannot create ${target}`, error);
+    }
     try {
       for (const name of names) {
         const data = files[name];
@@ -120,7 +140,7 @@ export class StateDir {
       }
       await rename(tmp, target);
     } catch (error) {
-      await rm(tmp, { recursive: true, force: true });
+      await rm(tmp, { recursive: true, force: true }).catch(() => undefined);
       if (!isErrno(error, "EEXIST", "ENOTEMPTY", "EISDIR")) {
         throw error instanceof SimulatorStateError
           ? error

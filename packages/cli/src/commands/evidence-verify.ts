@@ -5,6 +5,7 @@
  * The logic is `runEvidenceVerify(args, io)`, a plain function over injected I/O; commander only parses flags.
  */
 import { readFile, readdir, stat } from "node:fs/promises";
+import os from "node:os";
 import path from "node:path";
 import type { Command } from "commander";
 import { CocoonError, errorMessage, fromHex, toHex } from "@cocoon/core";
@@ -19,7 +20,6 @@ import {
   type VerifyEvidenceOptions,
   type VerifyResult,
 } from "@cocoon/evidence";
-import { defaultStateDir, Simulator, SNP_PRODUCTS } from "@cocoon/simulator";
 
 export interface EvidenceVerifyArgs {
   file: string;
@@ -92,9 +92,13 @@ function collateralFor(tee: TeeType, bytes: Uint8Array, file: string): unknown {
  * product line present (plus its ASK and the VCEKs issued so far, layout documented in simulator state.ts) and
  * the Intel root when the Intel hierarchy exists. Nothing is created: verifying must not mint new roots.
  */
-async function simulatorTrust(stateDir: string): Promise<{ trust: TrustAnchors; certificates: Uint8Array[] }> {
+async function simulatorTrust(
+  stateDir: string,
+): Promise<{ trust: TrustAnchors; certificates: Uint8Array[] }> {
   const marker = await stat(path.join(stateDir, "state.json")).catch(() => undefined);
   if (marker === undefined) throw new UsageError(`no simulator state in ${stateDir} (state.json missing)`);
+  // Loaded only for `--tee sim`: verifying real evidence never depends on the simulator package.
+  const { Simulator, SNP_PRODUCTS } = await import("@cocoon/simulator");
   const sim = await Simulator.open({ stateDir });
   const amdDir = path.join(stateDir, "amd");
   const present = await readdir(amdDir).catch(() => [] as string[]);
@@ -110,7 +114,8 @@ async function simulatorTrust(stateDir: string): Promise<{ trust: TrustAnchors; 
     }
   }
   const intelRoots: Uint8Array[] = [];
-  if (await stat(path.join(stateDir, "intel")).catch(() => undefined)) intelRoots.push((await sim.intel()).rootDer);
+  if (await stat(path.join(stateDir, "intel")).catch(() => undefined))
+    intelRoots.push((await sim.intel()).rootDer);
   // Simulator roots only: genuine vendor roots are not trusted for `sim`, so genuine evidence fails here.
   return { trust: { amdRoots, intelRoots, genuineRoots: false }, certificates };
 }
@@ -125,7 +130,12 @@ function claimLines(claims: Record<string, unknown>, prefix = ""): string[] {
   const lines: string[] = [];
   for (const [key, value] of Object.entries(claims)) {
     const name = prefix ? `${prefix}.${key}` : key;
-    if (typeof value === "object" && value !== null && !Array.isArray(value) && !(value instanceof Uint8Array)) {
+    if (
+      typeof value === "object" &&
+      value !== null &&
+      !Array.isArray(value) &&
+      !(value instanceof Uint8Array)
+    ) {
       lines.push(...claimLines(value as Record<string, unknown>, name));
     } else {
       const text = typeof value === "string" ? value : JSON.stringify(value, jsonReplacer);
@@ -156,10 +166,15 @@ function humanReport(file: string, result: VerifyResult, detected: boolean): str
   return lines.join("\n") + "\n";
 }
 
-async function verify(args: EvidenceVerifyArgs, io: EvidenceVerifyIo): Promise<{ result: VerifyResult; detected: boolean }> {
+async function verify(
+  args: EvidenceVerifyArgs,
+  io: EvidenceVerifyIo,
+): Promise<{ result: VerifyResult; detected: boolean }> {
   const sim = args.tee === "sim";
   if (args.tee !== undefined && !sim && !isTeeType(args.tee)) {
-    throw new UsageError(`--tee must be one of ${[...TEE_TYPES, "sim"].join(", ")}; got ${JSON.stringify(args.tee)}`);
+    throw new UsageError(
+      `--tee must be one of ${[...TEE_TYPES, "sim"].join(", ")}; got ${JSON.stringify(args.tee)}`,
+    );
   }
   const bytes = await readInput(io, args.file, "evidence file");
   const tee: TeeType = args.tee !== undefined && !sim ? (args.tee as TeeType) : detectTee(bytes);
@@ -167,7 +182,11 @@ async function verify(args: EvidenceVerifyArgs, io: EvidenceVerifyIo): Promise<{
   const certificates: Uint8Array[] = [];
   for (const file of args.cert ?? []) certificates.push(await readInput(io, file, "certificate"));
   if (args.collateral !== undefined) {
-    options.collateral = collateralFor(tee, await readInput(io, args.collateral, "collateral"), args.collateral);
+    options.collateral = collateralFor(
+      tee,
+      await readInput(io, args.collateral, "collateral"),
+      args.collateral,
+    );
   }
   if (args.reportData !== undefined) {
     try {
@@ -178,7 +197,7 @@ async function verify(args: EvidenceVerifyArgs, io: EvidenceVerifyIo): Promise<{
   }
   if (args.at !== undefined) options.now = parseAt(args.at);
   if (sim) {
-    const simulated = await simulatorTrust(args.simState ?? defaultStateDir());
+    const simulated = await simulatorTrust(args.simState ?? path.join(os.homedir(), ".cocoon", "simulator"));
     options.trust = simulated.trust;
     certificates.push(...simulated.certificates);
   }
@@ -189,13 +208,17 @@ async function verify(args: EvidenceVerifyArgs, io: EvidenceVerifyIo): Promise<{
 }
 
 /** Runs `cocoon evidence verify`; returns the exit status (0 valid, 1 invalid, 2 unreadable input / bad usage). */
-export async function runEvidenceVerify(args: EvidenceVerifyArgs, io: EvidenceVerifyIo = nodeIo): Promise<number> {
+export async function runEvidenceVerify(
+  args: EvidenceVerifyArgs,
+  io: EvidenceVerifyIo = nodeIo,
+): Promise<number> {
   let outcome: { result: VerifyResult; detected: boolean };
   try {
     outcome = await verify(args, io);
   } catch (error) {
     const code = error instanceof CocoonError ? error.code : "ERR_UNEXPECTED";
-    if (args.json) io.stdout(JSON.stringify({ valid: false, error: { code, message: errorMessage(error) } }) + "\n");
+    if (args.json)
+      io.stdout(JSON.stringify({ valid: false, error: { code, message: errorMessage(error) } }) + "\n");
     io.stderr(`cocoon evidence verify: ${errorMessage(error)}\n`);
     return 2;
   }
@@ -226,10 +249,17 @@ function collect(value: string, previous: string[]): string[] {
 export function registerEvidenceVerify(evidence: Command): void {
   evidence
     .command("verify")
-    .description("verify TEE evidence (SNP, TDX, SGX, Azure vTPM, TPM, sample, simulator) and print claims and checks")
+    .description(
+      "verify TEE evidence (SNP, TDX, SGX, Azure vTPM, TPM, sample, simulator) and print claims and checks",
+    )
     .argument("<file>", "evidence file: raw report/quote or Trustee evidence JSON")
     .option("--tee <tee>", `the TEE (${[...TEE_TYPES, "sim"].join("|")}); detected when absent`)
-    .option("--cert <file>", "a certificate (PEM or DER: VCEK/VLEK/ASK/ARK, or a TPM AK public key); repeatable", collect, [])
+    .option(
+      "--cert <file>",
+      "a certificate (PEM or DER: VCEK/VLEK/ASK/ARK, or a TPM AK public key); repeatable",
+      collect,
+      [],
+    )
     .option("--collateral <file>", "Intel DCAP collateral JSON (TDX/SGX) or an AMD CRL (SNP)")
     .option("--report-data <hex>", "the expected REPORT_DATA / nonce, hex")
     .option("--at <iso8601>", "verify as of this time instead of now")

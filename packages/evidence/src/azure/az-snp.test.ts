@@ -8,6 +8,7 @@ import { readFileSync } from "node:fs";
 import { X509Certificate } from "node:crypto";
 import { vectorPath } from "@cocoon/core";
 import { parseSnpReport } from "../snp/report.ts";
+import { parseAmdCertificate } from "../amd/cert.ts";
 import { parseTpmsAttest } from "../tpm/attest.ts";
 import { parseHclReport, varDataSha256 } from "./hcl.ts";
 import { parseVarData } from "./var-data.ts";
@@ -64,7 +65,9 @@ function checkOk(result: VerifyResult, name: string): boolean {
 
 for (const name of ["evidence-v0", "evidence-v1", "evidence-v2", "evidence-genoa"]) {
   describe(`azure/snp/${name}.json`, () => {
-    const expected = JSON.parse(readFileSync(vectorPath("azure", "snp", `${name}.expected.json`), "utf8")) as Expected;
+    const expected = JSON.parse(
+      readFileSync(vectorPath("azure", "snp", `${name}.expected.json`), "utf8"),
+    ) as Expected;
     const text = readFileSync(vectorPath("azure", "snp", `${name}.json`), "utf8");
     const evidence = parseAzSnpVtpmEvidence(JSON.parse(text));
     const nonce = Buffer.from(expected.tpm_nonce_hex, "hex");
@@ -102,14 +105,22 @@ for (const name of ["evidence-v0", "evidence-v1", "evidence-v2", "evidence-genoa
       assert.equal(report.product, s.gen);
       assert.deepEqual(report.cpuid, { family: s.cpuid.fam, model: s.cpuid.mod, stepping: s.cpuid.step });
       assert.deepEqual(
-        [report.reportedTcb.bootloader, report.reportedTcb.tee, report.reportedTcb.snp, report.reportedTcb.microcode],
+        [
+          report.reportedTcb.bootloader,
+          report.reportedTcb.tee,
+          report.reportedTcb.snp,
+          report.reportedTcb.microcode,
+        ],
         [s.reported_tcb.bl, s.reported_tcb.tee, s.reported_tcb.snp, s.reported_tcb.ucode],
       );
       assert.equal(hex(report.measurement), s.measurement);
       assert.equal(hex(report.reportData), s.report_data);
       assert.equal(hex(report.hostData), s.host_data);
       assert.equal(hex(report.chipId), s.chip_id);
-      assert.equal(hex(report.reportData.subarray(0, 32)) === expected.var_data_sha256, expected.report_data_binds_var_data);
+      assert.equal(
+        hex(report.reportData.subarray(0, 32)) === expected.var_data_sha256,
+        expected.report_data_binds_var_data,
+      );
 
       const attest = parseTpmsAttest(evidence.tpmQuote.message);
       assert.equal(hex(attest.extraData), expected.tpm_nonce_hex);
@@ -125,6 +136,7 @@ for (const name of ["evidence-v0", "evidence-v1", "evidence-v2", "evidence-genoa
           ? new X509Certificate(Buffer.from(evidence.vcek).toString("latin1"))
           : new X509Certificate(Buffer.from(evidence.vcek));
       assert.equal(`CN=${/CN=([^\n]+)/.exec(vcek.issuer)![1]}`, expected.vcek_issuer);
+      assert.equal(parseAmdCertificate(new Uint8Array(vcek.raw)).amd.productName, expected.vcek_product);
     });
 
     test("verifies: every check passes with the expected report data", () => {
@@ -148,7 +160,10 @@ for (const name of ["evidence-v0", "evidence-v1", "evidence-v2", "evidence-genoa
       assert.equal(Object.keys(tpm).length, 24);
       assert.equal(tpm["pcr00"], expected.pcr00);
       assert.equal(result.claims["init_data"], expected.pcr08);
-      assert.equal(result.claims["measurement"], Buffer.from(expected.snp.measurement, "hex").toString("base64"));
+      assert.equal(
+        result.claims["measurement"],
+        Buffer.from(expected.snp.measurement, "hex").toString("base64"),
+      );
       assert.equal(result.claims["reported_tcb_snp"], String(expected.snp.reported_tcb.snp));
       assert.equal(result.claims["policy_debug_allowed"], "false");
     });
@@ -158,7 +173,10 @@ for (const name of ["evidence-v0", "evidence-v1", "evidence-v2", "evidence-genoa
       wrong[0]! ^= 1;
       const result = verifyAzSnpVtpm(text, { expectedReportData: wrong, now: NOW });
       const failed = result.failures.map((f) => f.check).sort();
-      assert.deepEqual(failed, expected.evidence_version === 2 ? ["azure.tpm.nonce", "azure.user_data"] : ["azure.tpm.nonce"]);
+      assert.deepEqual(
+        failed,
+        expected.evidence_version === 2 ? ["azure.tpm.nonce", "azure.user_data"] : ["azure.tpm.nonce"],
+      );
     });
   });
 }
@@ -203,7 +221,21 @@ describe("Trustee's hcl-report.bin + tpm-quote-v1.json (Milan v2 report)", () =>
       strict.failures.map((f) => f.check),
       ["snp.tcb.committed"],
     );
-    assert.equal((result.claims["tpm"] as Record<string, string>)["pcr00"].slice(0, 16), "f3a7e99a5f819a03");
+    // research/evidence.md §5.5: Milan v2 report, VMPL0, REPORTED_TCB bl3 tee0 snp8 uc115, PCR0 f3a7e99a5f819a03…
+    assert.equal((result.claims["tpm"] as Record<string, string>)["pcr00"]!.slice(0, 16), "f3a7e99a5f819a03");
+    const report = parseSnpReport(parseHclReport(trusteePair().hclReport).hwReport, { product: "Milan" });
+    assert.equal(report.version, 2);
+    assert.equal(report.vmpl, 0);
+    assert.deepEqual(
+      [
+        report.reportedTcb.bootloader,
+        report.reportedTcb.tee,
+        report.reportedTcb.snp,
+        report.reportedTcb.microcode,
+      ],
+      [3, 0, 8, 115],
+    );
+    assert.equal(result.claims["reported_tcb_microcode"], "115");
   });
 
   test("F26: var data changed (hcl[0x6e0] += 1) breaks the REPORT_DATA binding", () => {
@@ -267,7 +299,10 @@ describe("Trustee's hcl-report.bin + tpm-quote-v1.json (Milan v2 report)", () =>
 
   test("init-data: PCR8 must equal SHA-256(0^32 ‖ init-data hash)", () => {
     const ev = trusteePair();
-    const result = verifyAzSnpVtpmEvidence(ev, { ...PAIR_OPTIONS, expectedInitDataHash: Buffer.alloc(32, 1) });
+    const result = verifyAzSnpVtpmEvidence(ev, {
+      ...PAIR_OPTIONS,
+      expectedInitDataHash: Buffer.alloc(32, 1),
+    });
     assert.deepEqual(
       result.failures.map((f) => f.check),
       ["azure.init_data"],
@@ -286,7 +321,10 @@ test("unreadable az-snp-vtpm evidence is a typed AzureFormatError", () => {
   for (const bad of ["not json", "[]", "{}", '{"version":3}', '{"version":1,"tpm_quote":{}}']) {
     assert.throws(() => verifyAzSnpVtpm(bad), AzureFormatError, bad);
   }
-  const v1 = JSON.parse(readFileSync(vectorPath("azure", "snp", "evidence-v1.json"), "utf8")) as Record<string, unknown>;
+  const v1 = JSON.parse(readFileSync(vectorPath("azure", "snp", "evidence-v1.json"), "utf8")) as Record<
+    string,
+    unknown
+  >;
   assert.throws(() => verifyAzSnpVtpm({ ...v1, hcl_report: "***" }), AzureFormatError);
   assert.throws(
     () => verifyAzSnpVtpm({ ...v1, tpm_quote: { ...(v1["tpm_quote"] as object), pcrs: ["00"] } }),

@@ -12,6 +12,7 @@ import type { SnpPolicyOptions } from "../snp/options.ts";
 import { HCL_REPORT_TYPE_SNP } from "./hcl.ts";
 import { checkHclAndVtpm, checkVarDataBinding, hclClaims, vtpmClaims } from "./vtpm-checks.ts";
 import { parseAzSnpVtpmEvidence, type AzSnpVtpmEvidence } from "./evidence-json.ts";
+import { AzureFormatError } from "./errors.ts";
 
 /** The paravisor runs at VMPL0 and so must the report it requests (Trustee az_snp_vtpm HCL_VMPL_VALUE = 0). */
 const HCL_VMPL_VALUE = 0;
@@ -61,7 +62,10 @@ function reportOf(bytes: Uint8Array, snpClaims: Claims): SnpReport | undefined {
   }
 }
 
-export function verifyAzSnpVtpmEvidence(evidence: AzSnpVtpmEvidence, options: AzSnpVerifyOptions = {}): VerifyResult {
+export function verifyAzSnpVtpmEvidence(
+  evidence: AzSnpVtpmEvidence,
+  options: AzSnpVerifyOptions = {},
+): VerifyResult {
   const log = new CheckLog();
   const vtpm = checkHclAndVtpm(
     {
@@ -70,7 +74,9 @@ export function verifyAzSnpVtpmEvidence(evidence: AzSnpVtpmEvidence, options: Az
       tpmQuote: evidence.tpmQuote,
       expectedReportType: HCL_REPORT_TYPE_SNP,
       ...(options.expectedReportData === undefined ? {} : { expectedReportData: options.expectedReportData }),
-      ...(options.expectedInitDataHash === undefined ? {} : { expectedInitDataHash: options.expectedInitDataHash }),
+      ...(options.expectedInitDataHash === undefined
+        ? {}
+        : { expectedInitDataHash: options.expectedInitDataHash }),
     },
     log,
   );
@@ -94,7 +100,11 @@ export function verifyAzSnpVtpmEvidence(evidence: AzSnpVtpmEvidence, options: Az
     checkVarDataBinding(vtpm.hcl, report?.reportData, log);
     if (report !== undefined) claims = azSnpClaims(report);
   } else {
-    log.fail("azure.report_data_binding", "SNP REPORT_DATA = SHA-256(var data)", "not checked: HCL report unreadable");
+    log.fail(
+      "azure.report_data_binding",
+      "SNP REPORT_DATA = SHA-256(var data)",
+      "not checked: HCL report unreadable",
+    );
   }
   vtpmClaims(claims, evidence.tpmQuote, vtpm.attest);
   Object.assign(claims, hclClaims(vtpm.varData), { evidence_version: evidence.version });
@@ -102,30 +112,30 @@ export function verifyAzSnpVtpmEvidence(evidence: AzSnpVtpmEvidence, options: Az
     tee: "az-snp-vtpm",
     valid: log.failures.length === 0,
     claims,
-    tcbStatus: log.failures.length === 0 ? tcbStatus : tcbStatus === "UpToDate" ? "Unknown" : tcbStatus,
+    // The SNP verifier's status: it already says "Unknown" when the report's authenticity or TCB binding failed.
+    tcbStatus,
     checks: log.checks,
     failures: log.failures,
   };
 }
 
 /** Parses Trustee's az-snp-vtpm JSON (text or bytes) and verifies it. Throws AzureFormatError when unreadable. */
-export function verifyAzSnpVtpm(evidence: string | Uint8Array | unknown, options: AzSnpVerifyOptions = {}): VerifyResult {
+export function verifyAzSnpVtpm(
+  evidence: string | Uint8Array | unknown,
+  options: AzSnpVerifyOptions = {},
+): VerifyResult {
   return verifyAzSnpVtpmEvidence(parseAzSnpVtpmEvidence(jsonOf(evidence)), options);
 }
 
+/** Evidence given as text or bytes is parsed as JSON; anything else is taken as already-parsed JSON. */
 export function jsonOf(evidence: string | Uint8Array | unknown): unknown {
   if (typeof evidence !== "string" && !(evidence instanceof Uint8Array)) return evidence;
   const text = typeof evidence === "string" ? evidence : new TextDecoder().decode(evidence);
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new AzureFormatErrorFromJson(error);
-  }
-}
-
-import { AzureFormatError } from "./errors.ts";
-class AzureFormatErrorFromJson extends AzureFormatError {
-  constructor(error: unknown) {
-    super(`evidence is not JSON: ${error instanceof Error ? error.message : String(error)}`);
+    throw new AzureFormatError(
+      `evidence is not JSON: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
 }

@@ -17,7 +17,33 @@ const NOW = new Date("2026-06-01T00:00:00Z");
 const CHALLENGE = Buffer.from("challenge");
 const hex = (b: Uint8Array): string => Buffer.from(b).toString("hex");
 const tdExpected = JSON.parse(readFileSync(vectorPath("azure", "tdx", "td-quote.expected.json"), "utf8")) as {
-  report: { report_data: string; mr_td: string };
+  header: {
+    version: number;
+    att_key_type: number;
+    tee_type: number;
+    qe_vendor_id: string;
+    user_data: string;
+  };
+  report: Record<string, string>;
+  checks: Record<string, boolean>;
+};
+/** td-quote.expected.json report field → the Trustee-style claim name under quote.body. */
+const BODY_CLAIM: Record<string, string> = {
+  tee_tcb_svn: "tcb_svn",
+  mr_seam: "mr_seam",
+  mr_signer_seam: "mrsigner_seam",
+  seam_attributes: "seam_attributes",
+  td_attributes: "td_attributes",
+  xfam: "xfam",
+  mr_td: "mr_td",
+  mr_config_id: "mr_config_id",
+  mr_owner: "mr_owner",
+  mr_owner_config: "mr_owner_config",
+  rtmr0: "rtmr_0",
+  rtmr1: "rtmr_1",
+  rtmr2: "rtmr_2",
+  rtmr3: "rtmr_3",
+  report_data: "report_data",
 };
 /** Trustee az_tdx_vtpm test: claims.tpm.pcr00 of evidence-v0/v1. */
 const PCR00 = "782b20b10f55cc46e2142cc2145d548698073e5beb82752c8d7f9279f0d8a273";
@@ -70,8 +96,25 @@ for (const name of ["evidence-v0", "evidence-v1"]) {
       assert.equal(result.tee, "az-tdx-vtpm");
       assert.equal(result.claims["report_data"], hex(CHALLENGE));
       assert.equal((result.claims["tpm"] as Record<string, string>)["pcr00"], PCR00);
-      const quote = result.claims["quote"] as { body: { mr_td: string } };
-      assert.equal(quote.body.mr_td, tdExpected.report.mr_td);
+      // The TD quote inside, field by field against td-quote.expected.json.
+      const quote = result.claims["quote"] as {
+        header: Record<string, string>;
+        body: Record<string, string>;
+      };
+      for (const [field, claim] of Object.entries(BODY_CLAIM)) {
+        assert.equal(quote.body[claim], tdExpected.report[field], field);
+      }
+      assert.equal(quote.header["vendor_id"], tdExpected.header.qe_vendor_id);
+      assert.equal(quote.header["user_data"], tdExpected.header.user_data);
+      assert.equal(quote.header["tee_type"], "81000000");
+      const passed = (name: string) => result.checks.some((c) => c.check === name && c.ok);
+      assert.equal(passed("tdx.pck.chain"), tdExpected.checks["pck_chain_to_intel_root"]);
+      assert.equal(passed("tdx.qe_report.signature"), tdExpected.checks["qe_report_signature_by_pck"]);
+      assert.equal(
+        passed("tdx.qe_report.binding"),
+        tdExpected.checks["qe_report_data_binds_sha256_attkey_qeauth"],
+      );
+      assert.equal(passed("tdx.quote.signature"), tdExpected.checks["quote_signature_by_attestation_key"]);
     });
   });
 }
@@ -96,7 +139,9 @@ function pair(): AzTdxVtpmEvidence {
 
 function failed(ev: AzTdxVtpmEvidence, nonce: Uint8Array = CHALLENGE): string[] {
   const result = verifyAzTdxVtpmEvidence(ev, { expectedReportData: nonce, now: NOW });
-  return [...new Set(result.failures.map((f) => f.check))].filter((c) => c !== "tdx.collateral.missing").sort();
+  return [...new Set(result.failures.map((f) => f.check))]
+    .filter((c) => c !== "tdx.collateral.missing")
+    .sort();
 }
 
 describe("Trustee's az-tdx-vtpm hcl-report.bin + td-quote.bin + tpm-quote-v1.json", () => {
@@ -139,7 +184,12 @@ describe("Trustee's az-tdx-vtpm hcl-report.bin + td-quote.bin + tpm-quote-v1.jso
 });
 
 test("unreadable az-tdx-vtpm evidence is a typed AzureFormatError", () => {
-  for (const bad of ["{", "{}", '{"version":1}', '{"tpm_quote":{"signature":[256],"message":[],"pcrs":[]}}']) {
+  for (const bad of [
+    "{",
+    "{}",
+    '{"version":1}',
+    '{"tpm_quote":{"signature":[256],"message":[],"pcrs":[]}}',
+  ]) {
     assert.throws(() => verifyAzTdxVtpm(bad), AzureFormatError, bad);
   }
 });

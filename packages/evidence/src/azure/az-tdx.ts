@@ -34,12 +34,17 @@ function tdBody(quote: Uint8Array): TdReport | undefined {
 
 function checkTdReportMatchesQuote(hcl: HclReport, body: TdReport | undefined, log: CheckLog): void {
   if (body === undefined) {
-    log.fail("azure.tdreport.match", "the HCL TDREPORT matching the TD quote", "not checked: TD quote unreadable");
+    log.fail(
+      "azure.tdreport.match",
+      "the HCL TDREPORT matching the TD quote",
+      "not checked: TD quote unreadable",
+    );
     return;
   }
   const rd = hcl.hwReport.subarray(TDREPORT_REPORTDATA, TDREPORT_REPORTDATA + 64);
   const mrtd = hcl.hwReport.subarray(TDREPORT_MRTD, TDREPORT_MRTD + 48);
-  const same = Buffer.from(rd).equals(Buffer.from(body.reportData)) && Buffer.from(mrtd).equals(Buffer.from(body.mrTd));
+  const same =
+    Buffer.from(rd).equals(Buffer.from(body.reportData)) && Buffer.from(mrtd).equals(Buffer.from(body.mrTd));
   log.expect(
     "azure.tdreport.match",
     same,
@@ -48,7 +53,10 @@ function checkTdReportMatchesQuote(hcl: HclReport, body: TdReport | undefined, l
   );
 }
 
-export function verifyAzTdxVtpmEvidence(evidence: AzTdxVtpmEvidence, options: AzTdxVerifyOptions = {}): VerifyResult {
+export function verifyAzTdxVtpmEvidence(
+  evidence: AzTdxVtpmEvidence,
+  options: AzTdxVerifyOptions = {},
+): VerifyResult {
   const log = new CheckLog();
   const vtpm = checkHclAndVtpm(
     {
@@ -57,7 +65,9 @@ export function verifyAzTdxVtpmEvidence(evidence: AzTdxVtpmEvidence, options: Az
       tpmQuote: evidence.tpmQuote,
       expectedReportType: HCL_REPORT_TYPE_TDX,
       ...(options.expectedReportData === undefined ? {} : { expectedReportData: options.expectedReportData }),
-      ...(options.expectedInitDataHash === undefined ? {} : { expectedInitDataHash: options.expectedInitDataHash }),
+      ...(options.expectedInitDataHash === undefined
+        ? {}
+        : { expectedInitDataHash: options.expectedInitDataHash }),
     },
     log,
   );
@@ -87,6 +97,9 @@ export function verifyAzTdxVtpmEvidence(evidence: AzTdxVtpmEvidence, options: Az
 }
 
 /** Parses Trustee's az-tdx-vtpm JSON (text or bytes) and verifies it. Throws AzureFormatError when unreadable. */
-export function verifyAzTdxVtpm(evidence: string | Uint8Array | unknown, options: AzTdxVerifyOptions = {}): VerifyResult {
+export function verifyAzTdxVtpm(
+  evidence: string | Uint8Array | unknown,
+  options: AzTdxVerifyOptions = {},
+): VerifyResult {
   return verifyAzTdxVtpmEvidence(parseAzTdxVtpmEvidence(jsonOf(evidence)), options);
 }

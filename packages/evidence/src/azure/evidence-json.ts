@@ -124,7 +124,8 @@ function quoteV1(value: unknown, what: string): AzureTpmQuote {
 function versionOf(obj: Obj, what: string): AzureEvidenceVersion {
   if (!("version" in obj)) return 0;
   const v = obj["version"];
-  if (v !== 1 && v !== 2) throw new AzureFormatError(`${what}: unsupported version ${JSON.stringify(v)} (1 or 2)`);
+  if (v !== 1 && v !== 2)
+    throw new AzureFormatError(`${what}: unsupported version ${JSON.stringify(v)} (1 or 2)`);
   return v;
 }
 

@@ -50,7 +50,9 @@ export interface HclReport {
  */
 export function parseHclReport(bytes: Uint8Array): HclReport {
   if (bytes.length < HCL_VAR_DATA_OFFSET) {
-    throw new AzureFormatError(`HCL report is ${bytes.length} bytes, shorter than its ${HCL_VAR_DATA_OFFSET}-byte header`);
+    throw new AzureFormatError(
+      `HCL report is ${bytes.length} bytes, shorter than its ${HCL_VAR_DATA_OFFSET}-byte header`,
+    );
   }
   const raw = new Uint8Array(bytes);
   const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);

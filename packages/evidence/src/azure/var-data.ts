@@ -35,7 +35,8 @@ export function parseVarData(bytes: Uint8Array): HclVarData {
   }
   const out: HclVarData = { json: obj, keys: keys as JsonWebKey[] };
   const vm = obj["vm-configuration"];
-  if (typeof vm === "object" && vm !== null && !Array.isArray(vm)) out.vmConfiguration = vm as Record<string, unknown>;
+  if (typeof vm === "object" && vm !== null && !Array.isArray(vm))
+    out.vmConfiguration = vm as Record<string, unknown>;
   if (typeof obj["user-data"] === "string") out.userData = obj["user-data"];
   return out;
 }

@@ -12,7 +12,15 @@ import { rawRsassaSha256 } from "../tpm/signature.ts";
 import { pcrBank } from "../tpm/pcr.ts";
 import { TPM_ALG } from "../tpm/constants.ts";
 import type { TpmsAttest } from "../tpm/attest.ts";
-import { HCL_HASH_SHA256, HCL_SIGNATURE, parseHclReport, varDataSha256, type HclReport } from "./hcl.ts";
+import {
+  HCL_HASH_SHA256,
+  HCL_IGVM_OFFSET,
+  HCL_SIGNATURE,
+  HCL_VAR_DATA_OFFSET,
+  parseHclReport,
+  varDataSha256,
+  type HclReport,
+} from "./hcl.ts";
 import { hclAkPub, parseVarData, type HclVarData } from "./var-data.ts";
 import type { AzureEvidenceVersion, AzureTpmQuote } from "./evidence-json.ts";
 
@@ -54,6 +62,18 @@ export function checkHclAndVtpm(input: VtpmCheckInput, log: CheckLog): VtpmCheck
       hcl.signature === HCL_SIGNATURE,
       '"HCLA" (0x414c4348)',
       `0x${hcl.signature.toString(16)}`,
+    );
+    // IgvmRequestData.data_size covers its 20-byte header plus the var data, and the header's report_size covers
+    // everything up to the end of that (layout of azure-cvm-tooling hcl/mod.rs; holds on every Azure vector). A
+    // report whose sizes disagree is not one the paravisor produced.
+    const igvmSize = HCL_VAR_DATA_OFFSET - HCL_IGVM_OFFSET;
+    log.expect(
+      "azure.hcl.sizes",
+      hcl.igvm.dataSize === igvmSize + hcl.igvm.variableDataSize &&
+        hcl.reportSize === HCL_IGVM_OFFSET + hcl.igvm.dataSize &&
+        hcl.reportSize <= hcl.raw.length,
+      `data_size = ${igvmSize} + variable_data_size, report_size = 0x4c0 + data_size ≤ ${hcl.raw.length}`,
+      `report_size ${hcl.reportSize}, data_size ${hcl.igvm.dataSize}, variable_data_size ${hcl.igvm.variableDataSize}`,
     );
     log.expect(
       "azure.hcl.report_type",
@@ -105,7 +125,11 @@ export function checkHclAndVtpm(input: VtpmCheckInput, log: CheckLog): VtpmCheck
     if (input.expectedReportData === undefined) {
       log.pass("azure.user_data", "no expected report data given: user-data not compared");
     } else if (userData === undefined || !/^(?:[0-9a-fA-F]{2})*$/.test(userData)) {
-      log.fail("azure.user_data", "a hex user-data in the var data", userData === undefined ? "none" : "not hex");
+      log.fail(
+        "azure.user_data",
+        "a hex user-data in the var data",
+        userData === undefined ? "none" : "not hex",
+      );
     } else {
       const bytes = Buffer.from(userData, "hex");
       const want = Buffer.from(input.expectedReportData);
@@ -136,9 +160,17 @@ export function checkHclAndVtpm(input: VtpmCheckInput, log: CheckLog): VtpmCheck
  * REPORT_DATA[0:32] of the hardware report (SNP report or TD quote) must be SHA-256(var data), the rest zero
  * (research/evidence.md §8 item 26; Trustee verify_report_data / verify_hcl_var_data compare the first 32 bytes).
  */
-export function checkVarDataBinding(hcl: HclReport | undefined, reportData: Uint8Array | undefined, log: CheckLog): void {
+export function checkVarDataBinding(
+  hcl: HclReport | undefined,
+  reportData: Uint8Array | undefined,
+  log: CheckLog,
+): void {
   if (hcl === undefined || reportData === undefined) {
-    log.fail("azure.report_data_binding", "hardware REPORT_DATA = SHA-256(var data)", "not checked: report unreadable");
+    log.fail(
+      "azure.report_data_binding",
+      "hardware REPORT_DATA = SHA-256(var data)",
+      "not checked: report unreadable",
+    );
     return;
   }
   const digest = varDataSha256(hcl);

@@ -112,21 +112,47 @@ function signerOf(
     return undefined;
   }
   const chain = verifyChain(ders, roots, now, what);
+  const leaf = chain.certs[0];
+  // Only Intel's TCB signing key may sign TCB info and QE identities: a certificate issued directly by
+  // the root with CN "Intel SGX TCB Signing" (Intel QVL checks the subject). Without this, any PCK
+  // key (held by every platform) could sign forged collateral under a valid chain.
+  let shape: string | undefined;
+  if (chain.ok && leaf) {
+    if (!hasIntelName(leaf, [TCB_SIGNING_CN], chain.root!))
+      shape = `${what} is signed by "${commonName(leaf)}", not "${TCB_SIGNING_CN}"`;
+    else if (!leaf.checkIssued(chain.root!.cert))
+      shape = `${what}: the TCB signing certificate is not issued directly by the root`;
+  }
   if (
     !log.expect(
       check,
-      chain.ok,
+      chain.ok && shape === undefined,
       `${what} chaining to a pinned Intel root and valid now`,
-      chain.reason ?? "ok",
+      chain.reason ?? shape ?? "ok",
     )
-  )
+  ) {
     return undefined;
-  out.roots.push(chain.root!);
-  const leaf = chain.certs[0]!;
-  if (chain.certs.length > 1 && !chain.certs[0]!.checkIssued(chain.certs[0]!)) {
-    out.intermediateSerials.push({ what, serial: leaf.serialNumber });
   }
+  out.roots.push(chain.root!);
+  out.intermediateSerials.push({ what, serial: leaf!.serialNumber });
   return leaf;
+}
+
+/** Intel SGX TCB Signing certificate subject CN (Intel PCS API: TCB-Info-Issuer-Chain). */
+const TCB_SIGNING_CN = "Intel SGX TCB Signing";
+
+/**
+ * True when the certificate's CN is one of Intel's `names`. Under a simulated (non-genuine) root the
+ * simulator's "SIMULATED <Intel name>" convention is accepted too; under Intel's root only the exact name.
+ */
+export function hasIntelName(cert: X509Certificate, names: string[], root: IntelTrustRoot): boolean {
+  const cn = commonName(cert);
+  return names.some((n) => cn === n || (!root.genuine && cn === `SIMULATED ${n}`));
+}
+
+export function commonName(cert: X509Certificate): string {
+  const line = cert.subject.split("\n").find((l) => l.startsWith("CN="));
+  return line ? line.slice(3) : "";
 }
 
 /**

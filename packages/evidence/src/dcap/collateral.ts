@@ -42,6 +42,27 @@ export function missingCollateral(c: DcapCollateral | undefined): string[] {
   return missing;
 }
 
+/** Why a value passed as collateral does not have the DcapCollateral shape (callers may pass `unknown`). */
+export function collateralShapeError(c: unknown): string | undefined {
+  if (typeof c !== "object" || c === null || Array.isArray(c)) return "collateral is not an object";
+  const o = c as Record<string, unknown>;
+  for (const k of [
+    "tcbInfo",
+    "tcbInfoSignature",
+    "tcbInfoIssuerChain",
+    "qeIdentity",
+    "qeIdentitySignature",
+    "qeIdentityIssuerChain",
+    "pckCrlIssuerChain",
+  ]) {
+    if (o[k] !== undefined && typeof o[k] !== "string") return `${k} must be a string`;
+  }
+  for (const k of ["rootCaCrl", "pckCrl"]) {
+    if (o[k] !== undefined && !(o[k] instanceof Uint8Array)) return `${k} must be DER bytes (Uint8Array)`;
+  }
+  return undefined;
+}
+
 /**
  * The exact source text of the value of a top-level member of a JSON object, found by scanning
  * (strings and escapes respected) so the bytes Intel signed are preserved.

@@ -196,9 +196,13 @@ test("F19 collateral expired, not yet issued, tampered, re-serialised or with a 
     collateral: { ...TDX_COL, qeIdentity: TDX_COL.qeIdentity!.replace('"isvprodid":2', '"isvprodid":3') },
   });
   assert.ok(failed(qeTampered).includes("tdx.collateral.qe_identity.signature"));
-  // The PCK CRL issuer chain (PCK Platform CA) did not sign the TCB info.
-  const wrongChain = tdx(TDX, { collateral: { ...TDX_COL, tcbInfoIssuerChain: TDX_COL.pckCrlIssuerChain! } });
-  assert.ok(failed(wrongChain).includes("tdx.collateral.tcb_info.signature"));
+  // The PCK CRL issuer chain (PCK Platform CA) is not Intel's TCB signing chain.
+  const wrongChain = tdx(TDX, {
+    collateral: { ...TDX_COL, tcbInfoIssuerChain: TDX_COL.pckCrlIssuerChain! },
+  });
+  const chainFailure = wrongChain.failures.find((f) => f.check === "tdx.collateral.tcb_info.chain");
+  assert.ok(chainFailure);
+  assert.match(chainFailure.actual, /signed by "Intel SGX PCK Platform CA", not "Intel SGX TCB Signing"/);
   const badSig = tdx(TDX, { collateral: { ...TDX_COL, tcbInfoSignature: "00".repeat(64) } });
   assert.ok(failed(badSig).includes("tdx.collateral.tcb_info.signature"));
   const shortSig = tdx(TDX, { collateral: { ...TDX_COL, tcbInfoSignature: "zz" } });
@@ -313,4 +317,44 @@ test("verified chains are cached by DER hash without bypassing time or trust", (
   assert.equal(dcapChainCacheSize(), size, "second verification hits the cache");
   assert.ok(failed(tdx(TDX, { now: new Date("2053-01-01T00:00:00Z") })).includes("tdx.pck.chain"));
   assert.ok(failed(tdx(TDX, { trust: { genuineRoots: false } })).includes("tdx.pck.chain"));
+});
+
+test("no input makes verification throw: random mutations, truncations and odd options", () => {
+  // Deterministic xorshift so a failure is reproducible.
+  let x = 0x9e3779b9;
+  const rand = (n: number): number => {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    return (x >>> 0) % n;
+  };
+  for (const base of [TDX, SGX, V5]) {
+    for (let i = 0; i < 150; i++) {
+      const m = new Uint8Array(base.subarray(0, rand(3) === 0 ? rand(base.length) : base.length));
+      for (let k = 0; k < 1 + rand(8); k++) if (m.length) m[rand(m.length)] = rand(256);
+      const r = verifyDcapQuote(m, { now: TDX_NOW, collateral: TDX_COL });
+      assert.equal(typeof r.valid, "boolean");
+      if (!r.valid) assert.ok(r.failures.length > 0);
+      const internal = r.failures.find((f) => f.check.endsWith(".internal"));
+      assert.equal(internal, undefined, `unhandled: ${internal?.actual}`);
+    }
+  }
+  const odd = verifyTdx(TDX, { now: new Date("not a date") });
+  assert.deepEqual(failed(odd), ["tdx.options.now"]);
+  const badShape = verifyTdx(TDX, {
+    now: TDX_NOW,
+    collateral: { tcbInfo: 5 } as unknown as DcapVerifyOptions["collateral"],
+  });
+  assert.ok(failed(badShape).includes("tdx.collateral.format"));
+  const notObject = verifyTdx(TDX, {
+    now: TDX_NOW,
+    collateral: "x" as unknown as DcapVerifyOptions["collateral"],
+  });
+  assert.ok(failed(notObject).includes("tdx.collateral.format"));
+  assert.deepEqual(failed(verifyTdx(new Uint8Array(), {})), ["tdx.format"]);
+  assert.ok(
+    failed(verifyTdx(TDX, { now: TDX_NOW, trust: { intelRoots: [new Uint8Array([1, 2, 3])] } })).includes(
+      "tdx.trust",
+    ),
+  );
 });

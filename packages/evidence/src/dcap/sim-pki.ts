@@ -167,20 +167,31 @@ export interface SimulatedDcap {
   now: Date;
 }
 
+export interface SimulatedTdxOptions {
+  /** Give the root Intel's exact DN (a look-alike root, research F16). */
+  intelLikeNames?: boolean;
+  /** List the PCK certificate on the PCK CRL. */
+  revokePck?: boolean;
+  debug?: boolean;
+  /** Sign the TCB info with the platform's PCK key under its (valid) PCK chain: forged collateral. */
+  forgeTcbInfoWithPck?: boolean;
+  /** Produce a v5 quote with a TD 1.5 body: TEE_TCB_SVN at launch and TEE_TCB_SVN2 now (first three bytes). */
+  td15?: { launch: number[]; current: number[] };
+}
+
 /**
- * Build a simulated Intel-like PKI and a TDX v4 quote. `intelLikeNames` gives every CA Intel's
- * exact DNs (a look-alike root, research F16). `revokePck` lists the PCK on the PCK CRL.
+ * Build a simulated Intel-like PKI and a TDX quote (v4 TD 1.0, or v5 TD 1.5). The TCB info has
+ * two levels: UpToDate for TEE_TCB_SVN ≥ 6.1.3 and OutOfDate (INTEL-SA-00999) for ≥ 3.1.3, with
+ * TDX_01 module levels ISVSVN 6 UpToDate / 3 OutOfDate (INTEL-SA-00998).
  */
-export async function buildSimulatedTdx(
-  opts: { intelLikeNames?: boolean; revokePck?: boolean; debug?: boolean } = {},
-): Promise<SimulatedDcap> {
+export async function buildSimulatedTdx(opts: SimulatedTdxOptions = {}): Promise<SimulatedDcap> {
   const like = opts.intelLikeNames === true;
   const now = new Date("2026-01-15T00:00:00Z");
   const from = new Date("2026-01-01T00:00:00Z");
   const to = new Date("2027-01-01T00:00:00Z");
   const [root, pckCa, pck, tcbSigner, attKey] = await Promise.all([pair(), pair(), pair(), pair(), pair()]);
   const rootName = name(like ? "Intel SGX Root CA" : "Cocoon Simulated SGX Root CA", like);
-  const caName = name(like ? "Intel SGX PCK Platform CA" : "Cocoon Simulated PCK Platform CA", like);
+  const caName = name("Intel SGX PCK Platform CA", like);
   const fmspc = Uint8Array.from([0x90, 0xc0, 0x6f, 0, 0, 0]);
   const cpuSvn = [3, 3, 2, 2, 4, 1, 0, 5, 0, 0, 0, 0, 0, 0, 0, 0];
   const rootDer = await certificate({
@@ -223,13 +234,18 @@ export async function buildSimulatedTdx(
   });
 
   // Quote: header (v4, TDX) ‖ TD report ‖ signature data with QE report certification data (type 6 → 5).
-  const header = Buffer.alloc(48);
-  header.writeUInt16LE(4, 0);
+  const header = Buffer.alloc(opts.td15 ? 54 : 48);
+  header.writeUInt16LE(opts.td15 ? 5 : 4, 0);
   header.writeUInt16LE(2, 2);
   header.writeUInt32LE(0x81, 4);
   Buffer.from("939a7233f79c4ca9940a0db3957f0607", "hex").copy(header, 12);
-  const body = Buffer.alloc(584);
-  Buffer.from([6, 1, 3]).copy(body, 0); // TEE_TCB_SVN
+  if (opts.td15) {
+    header.writeUInt16LE(3, 48); // body type: TD report 1.5
+    header.writeUInt32LE(648, 50);
+  }
+  const body = Buffer.alloc(opts.td15 ? 648 : 584);
+  Buffer.from(opts.td15?.launch ?? [6, 1, 3]).copy(body, 0); // TEE_TCB_SVN
+  if (opts.td15) Buffer.from(opts.td15.current).copy(body, 584); // TEE_TCB_SVN2
   body.writeBigUInt64LE(opts.debug ? 0x10000001n : 0x10000000n, 120); // TD_ATTRIBUTES: SEPT_VE_DISABLE (+ DEBUG)
   body.fill(0xab, 136, 184); // MRTD
   body.fill(0x42, 520, 584); // REPORT_DATA
@@ -256,16 +272,19 @@ export async function buildSimulatedTdx(
   const sigData = Buffer.concat([p1363(attKey.priv, signed), attRaw, u16(6), u32(inner.length), inner]);
   const quote = new Uint8Array(Buffer.concat([signed, u32(sigData.length), sigData]));
 
-  const level = (status: string): string =>
-    `{"tcb":{"sgxtcbcomponents":[${cpuSvn.map((s) => `{"svn":${s}}`).join(",")}],"pcesvn":13,"tdxtcbcomponents":[${[6, 1, 3, ...new Array<number>(13).fill(0)].map((s) => `{"svn":${s}}`).join(",")}]},"tcbDate":"2025-11-12T00:00:00Z","tcbStatus":"${status}"}`;
+  const level = (tdx: number[], status: string, advisory = ""): string =>
+    `{"tcb":{"sgxtcbcomponents":[${cpuSvn.map((s) => `{"svn":${s}}`).join(",")}],"pcesvn":13,"tdxtcbcomponents":[${[...tdx, ...new Array<number>(13).fill(0)].map((s) => `{"svn":${s}}`).join(",")}]},"tcbDate":"2025-11-12T00:00:00Z","tcbStatus":"${status}"${advisory ? `,"advisoryIDs":["${advisory}"]` : ""}}`;
   const zeros48 = "0".repeat(96);
-  const tcbInfo = `{"id":"TDX","version":3,"issueDate":"2026-01-10T00:00:00Z","nextUpdate":"2026-02-10T00:00:00Z","fmspc":"90C06F000000","pceId":"0000","tcbType":0,"tcbEvaluationDataNumber":19,"tdxModule":{"mrsigner":"${zeros48}","attributes":"0000000000000000","attributesMask":"FFFFFFFFFFFFFFFF"},"tdxModuleIdentities":[{"id":"TDX_01","mrsigner":"${zeros48}","attributes":"0000000000000000","attributesMask":"FFFFFFFFFFFFFFFF","tcbLevels":[{"tcb":{"isvsvn":4},"tcbDate":"2025-11-12T00:00:00Z","tcbStatus":"UpToDate"}]}],"tcbLevels":[${level("UpToDate")}]}`;
+  const tcbInfo = `{"id":"TDX","version":3,"issueDate":"2026-01-10T00:00:00Z","nextUpdate":"2026-02-10T00:00:00Z","fmspc":"90C06F000000","pceId":"0000","tcbType":0,"tcbEvaluationDataNumber":19,"tdxModule":{"mrsigner":"${zeros48}","attributes":"0000000000000000","attributesMask":"FFFFFFFFFFFFFFFF"},"tdxModuleIdentities":[{"id":"TDX_01","mrsigner":"${zeros48}","attributes":"0000000000000000","attributesMask":"FFFFFFFFFFFFFFFF","tcbLevels":[{"tcb":{"isvsvn":6},"tcbDate":"2025-11-12T00:00:00Z","tcbStatus":"UpToDate"},{"tcb":{"isvsvn":3},"tcbDate":"2025-01-01T00:00:00Z","tcbStatus":"OutOfDate","advisoryIDs":["INTEL-SA-00998"]}]}],"tcbLevels":[${level([6, 1, 3], "UpToDate")},${level([3, 1, 3], "OutOfDate", "INTEL-SA-00999")}]}`;
   const qeIdentity = `{"id":"TD_QE","version":2,"issueDate":"2026-01-10T00:00:00Z","nextUpdate":"2026-02-10T00:00:00Z","tcbEvaluationDataNumber":19,"miscselect":"00000000","miscselectMask":"FFFFFFFF","attributes":"11000000000000000000000000000000","attributesMask":"FBFFFFFFFFFFFFFF0000000000000000","mrsigner":"DC9E2A7C6F948F17474E34A7FC43ED030F7C1563F1BABDDF6340C82E0E54A8C5","isvprodid":2,"tcbLevels":[{"tcb":{"isvsvn":4},"tcbDate":"2025-11-12T00:00:00Z","tcbStatus":"UpToDate"}]}`;
   const issuerChain = pem(tcbDer) + pem(rootDer);
   const collateral: DcapCollateral = {
     tcbInfo,
-    tcbInfoSignature: p1363(tcbSigner.priv, Buffer.from(tcbInfo)).toString("hex"),
-    tcbInfoIssuerChain: issuerChain,
+    tcbInfoSignature: p1363(
+      opts.forgeTcbInfoWithPck ? pck.priv : tcbSigner.priv,
+      Buffer.from(tcbInfo),
+    ).toString("hex"),
+    tcbInfoIssuerChain: opts.forgeTcbInfoWithPck ? pem(pckDer) + pem(caDer) + pem(rootDer) : issuerChain,
     qeIdentity,
     qeIdentitySignature: p1363(tcbSigner.priv, Buffer.from(qeIdentity)).toString("hex"),
     qeIdentityIssuerChain: issuerChain,

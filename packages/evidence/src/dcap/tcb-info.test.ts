@@ -10,6 +10,7 @@ import {
   parseTcbInfo,
 } from "./tcb-info.ts";
 import { loadCollateral } from "./test-support.ts";
+import { checkForRelaunch } from "./tcb-status.ts";
 import { DcapCollateralError } from "./errors.ts";
 
 const col = loadCollateral("tdx/dcapqvl/tdx_quote_collateral.json");
@@ -149,4 +150,24 @@ test("SGX tcbInfo v2 (sgxtcbcompNNsvn) is understood", () => {
     "SWHardeningNeeded",
   );
   assert.deepEqual(matchTcbLevel(doc, { cpuSvnComponents: new Array<number>(16).fill(1), pceSvn: 10 }), {});
+});
+
+test("checkForRelaunch follows Intel's table", () => {
+  assert.equal(checkForRelaunch("OutOfDate", "UpToDate"), "TDRelaunchAdvised");
+  assert.equal(checkForRelaunch("OutOfDate", "SWHardeningNeeded"), "TDRelaunchAdvised");
+  assert.equal(checkForRelaunch("OutOfDate", "ConfigurationNeeded"), "TDRelaunchAdvisedConfigurationNeeded");
+  assert.equal(
+    checkForRelaunch("OutOfDate", "ConfigurationAndSWHardeningNeeded"),
+    "TDRelaunchAdvisedConfigurationNeeded",
+  );
+  assert.equal(
+    checkForRelaunch("OutOfDateConfigurationNeeded", "UpToDate"),
+    "TDRelaunchAdvisedConfigurationNeeded",
+  );
+  for (const current of ["OutOfDate", "OutOfDateConfigurationNeeded", "Revoked"] as const) {
+    assert.equal(checkForRelaunch("OutOfDate", current), "OutOfDate");
+  }
+  for (const launch of ["UpToDate", "SWHardeningNeeded", "ConfigurationNeeded", "Revoked"] as const) {
+    assert.equal(checkForRelaunch(launch, "UpToDate"), launch);
+  }
 });

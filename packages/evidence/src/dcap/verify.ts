@@ -19,13 +19,14 @@ import { CheckLog, type TcbStatus, type VerifyOptions, type VerifyResult } from 
 import { intelTrustRoots, type IntelTrustRoot } from "../intel/roots.ts";
 import { verifyChain } from "./chain.ts";
 import { sgxClaims, supplementalClaims, tdxClaims } from "./claims.ts";
-import { missingCollateral, type DcapCollateral } from "./collateral.ts";
-import { verifyCollateral, type VerifiedCollateral } from "./collateral-verify.ts";
+import { collateralShapeError, missingCollateral, type DcapCollateral } from "./collateral.ts";
+import { commonName, hasIntelName, verifyCollateral, type VerifiedCollateral } from "./collateral-verify.ts";
 import { normalizeSerial } from "./crl.ts";
 import { DcapFormatError } from "./errors.ts";
 import { parsePckExtensions, splitPemChain, type PckExtensions } from "./pck.ts";
 import {
   ATT_KEY_TYPE_ECDSA_P256,
+  BODY_TD_REPORT15,
   CERT_DATA_PCK_CHAIN,
   INTEL_QE_VENDOR_ID,
   parseDcapQuote,
@@ -33,13 +34,8 @@ import {
   type EnclaveReport,
   type TdReport,
 } from "./quote.ts";
-import {
-  asTcbStatus,
-  convergeTcbStatus,
-  evaluateQeIdentity,
-  evaluateTdxModule,
-  matchTcbLevel,
-} from "./tcb-info.ts";
+import { asTcbStatus, convergeTcbStatus, evaluateQeIdentity } from "./tcb-info.ts";
+import { checkForRelaunch, evaluatePlatform, type PlatformEvaluation } from "./tcb-status.ts";
 
 export interface DcapVerifyOptions extends VerifyOptions {
   collateral?: DcapCollateral;
@@ -134,8 +130,42 @@ function verifyQuote(
   options: DcapVerifyOptions,
   expectTee: "tdx" | "sgx" | undefined,
 ): VerifyResult {
+  try {
+    return verifyQuoteUnsafe(input, options ?? {}, expectTee);
+  } catch (error) {
+    // Defence in depth: every expected problem is a logged check; anything else still becomes a
+    // failure rather than an exception escaping to the caller.
+    const log = new CheckLog();
+    log.fail(`${expectTee ?? "dcap"}.internal`, "verification to complete", String(error));
+    return {
+      tee: expectTee ?? "tdx",
+      valid: false,
+      claims: {},
+      tcbStatus: "Unknown",
+      checks: log.checks,
+      failures: log.failures,
+    };
+  }
+}
+
+function verifyQuoteUnsafe(
+  input: Uint8Array,
+  options: DcapVerifyOptions,
+  expectTee: "tdx" | "sgx" | undefined,
+): VerifyResult {
   const log = new CheckLog();
   const now = options.now ?? new Date();
+  if (!(now instanceof Date) || Number.isNaN(now.getTime())) {
+    log.fail(`${expectTee ?? "dcap"}.options.now`, "a valid Date", String(options.now));
+    return {
+      tee: expectTee ?? "tdx",
+      valid: false,
+      claims: {},
+      tcbStatus: "Unknown",
+      checks: log.checks,
+      failures: log.failures,
+    };
+  }
   let q: DcapQuote;
   try {
     q = parseDcapQuote(input);
@@ -171,6 +201,16 @@ function verifyQuote(
   const tcb = checkCollateral(ctx, q, pck);
   checkWorkload(ctx, q);
 
+  // One quote, one PKI: the PCK chain, collateral chains and CRLs must all end in the same root
+  // (never a genuine quote judged by simulated collateral, or the reverse).
+  const rootFingerprints = [...new Set(ctx.usedRoots.map((r) => r.fingerprint))];
+  if (rootFingerprints.length > 1) {
+    log.fail(
+      `${q.tee}.trust.single_root`,
+      "quote chain and collateral under one root",
+      `${rootFingerprints.length} different roots`,
+    );
+  }
   const simulated = ctx.usedRoots.some((r) => !r.genuine);
   const claims =
     q.tee === "tdx" ? tdxClaims(q, q.body as TdReport) : sgxClaims(q, q.body as EnclaveReport, pck?.ext);
@@ -220,6 +260,17 @@ function checkHeader(ctx: Context, q: DcapQuote): void {
   );
 }
 
+/** Intel PCK CA subject CNs: the PCK leaf must be issued by one of them, itself issued by the root (Intel PCK profile). */
+const PCK_CA_NAMES = ["Intel SGX PCK Platform CA", "Intel SGX PCK Processor CA"];
+
+function pckChainShape(certs: X509Certificate[], root: IntelTrustRoot): string | undefined {
+  const ca = certs[1];
+  if (!ca || !certs[0]!.checkIssued(ca)) return "the PCK certificate is not accompanied by its issuing CA";
+  if (!hasIntelName(ca, PCK_CA_NAMES, root)) return `PCK issuer is "${commonName(ca)}"`;
+  if (!ca.checkIssued(root.cert)) return "the PCK CA is not issued directly by the root";
+  return undefined;
+}
+
 interface PckInfo {
   ext: PckExtensions;
   leaf: X509Certificate;
@@ -255,6 +306,9 @@ function checkSignatures(ctx: Context, q: DcapQuote): PckInfo | undefined {
         )
       ) {
         ctx.usedRoots.push(chain.root!);
+        const shape = pckChainShape(chain.certs, chain.root!);
+        if (shape)
+          log.fail(`${p}.pck.chain_shape`, "PCK leaf ← Intel SGX PCK Platform/Processor CA ← root", shape);
         try {
           const ext = parsePckExtensions(ders[0]!);
           pck = { ext, leaf: chain.certs[0]! };
@@ -310,6 +364,15 @@ function checkCollateral(ctx: Context, q: DcapQuote, pck: PckInfo | undefined): 
     );
   }
   if (!c) return { status: "Unknown", advisoryIds: [], claims: {} };
+  const shapeError = collateralShapeError(c);
+  if (shapeError) {
+    log.fail(
+      `${p}.collateral.format`,
+      "DcapCollateral: JSON texts and PEM chains as strings, CRLs as bytes",
+      shapeError,
+    );
+    return { status: "Unknown", advisoryIds: [], claims: {} };
+  }
   const v: VerifiedCollateral = verifyCollateral(c, p, ctx.roots, now, log, pck?.issuer);
   ctx.usedRoots.push(...v.roots);
 
@@ -336,11 +399,11 @@ function checkCollateral(ctx: Context, q: DcapQuote, pck: PckInfo | undefined): 
   }
 
   let status: TcbStatus | undefined;
-  let platformStatus: TcbStatus | undefined;
   const advisory = new Set<string>();
   let tcbDate: string | undefined;
-  const others: TcbStatus[] = [];
   let evaluable = missing.length === 0;
+  let launch: PlatformEvaluation | undefined;
+  let current: PlatformEvaluation | undefined;
 
   if (v.tcbInfo && pck) {
     const info = v.tcbInfo;
@@ -351,46 +414,45 @@ function checkCollateral(ctx: Context, q: DcapQuote, pck: PckInfo | undefined): 
       info.fmspc.toLowerCase(),
       fmspc,
     );
+    const pceId = hex(pck.ext.pceId);
     const peOk = log.expect(
       `${p}.tcb.pce_id`,
-      hex(pck.ext.pceId) === info.pceId.toLowerCase(),
+      pceId === info.pceId.toLowerCase(),
       info.pceId.toLowerCase(),
-      hex(pck.ext.pceId),
+      pceId,
     );
     if (fmOk && peOk) {
       const td = q.tee === "tdx" ? (q.body as TdReport) : undefined;
-      const match = matchTcbLevel(info, {
-        cpuSvnComponents: pck.ext.cpuSvnComponents,
-        pceSvn: pck.ext.pceSvn,
-        ...(td ? { teeTcbSvn: td.teeTcbSvn } : {}),
+      const base = { cpuSvnComponents: pck.ext.cpuSvnComponents, pceSvn: pck.ext.pceSvn };
+      const tdInput = (teeTcbSvn: Uint8Array) => ({
+        ...base,
+        td: { teeTcbSvn, mrSignerSeam: td!.mrSignerSeam, seamAttributes: td!.seamAttributes },
       });
-      if (match.level) {
-        log.pass(`${p}.tcb.level`, match.level.tcbStatus);
-        platformStatus = asTcbStatus(match.level.tcbStatus);
-        tcbDate = match.level.tcbDate;
-        for (const a of match.level.advisoryIDs) advisory.add(a);
-      } else {
-        log.fail(`${p}.tcb.level`, "a TCB level the platform meets", "none (TCB_NOT_SUPPORTED)");
+      launch = evaluatePlatform(info, td ? tdInput(td.teeTcbSvn) : base);
+      if (launch.platformStatus) log.pass(`${p}.tcb.level`, launch.platformStatus);
+      if (launch.moduleDetail) log.pass(`${p}.tdx_module.identity`, launch.moduleDetail);
+      if (launch.unsupported) {
+        const expected =
+          launch.unsupported.check === "tcb.level"
+            ? "a TCB level the platform meets"
+            : "the TDX module matching a tcbInfo module identity";
+        log.fail(`${p}.${launch.unsupported.check}`, expected, launch.unsupported.reason);
         evaluable = false;
       }
-      if (td) {
-        const mod = evaluateTdxModule(info, td.teeTcbSvn, td.mrSignerSeam, td.seamAttributes);
-        if (mod.mismatch) {
+      tcbDate = launch.tcbDate;
+      for (const a of launch.advisoryIds) advisory.add(a);
+      // TD 1.5: the TCB the platform runs now (TEE_TCB_SVN2) decides whether a relaunch is advised.
+      if (td?.teeTcbSvn2 && q.bodyType === BODY_TD_REPORT15 && !launch.unsupported) {
+        current = evaluatePlatform(info, tdInput(td.teeTcbSvn2));
+        if (current.unsupported) {
           log.fail(
-            `${p}.tdx_module.identity`,
-            "the TDX module matching a tcbInfo module identity",
-            mod.mismatch,
+            `${p}.tcb.current_level`,
+            "TEE_TCB_SVN2 meeting a TCB level and module identity",
+            current.unsupported.reason,
           );
           evaluable = false;
         } else {
-          log.pass(
-            `${p}.tdx_module.identity`,
-            mod.level ? `${mod.identityId}: ${mod.level.tcbStatus}` : "module major SVN 0: no identity",
-          );
-          if (mod.level) {
-            others.push(asTcbStatus(mod.level.tcbStatus));
-            for (const a of mod.level.advisoryIDs) advisory.add(a);
-          }
+          log.pass(`${p}.tcb.current_level`, current.platformStatus);
         }
       }
     } else {
@@ -400,21 +462,20 @@ function checkCollateral(ctx: Context, q: DcapQuote, pck: PckInfo | undefined): 
     evaluable = false;
   }
 
+  let qeStatus: TcbStatus | undefined;
   if (v.qeIdentity) {
     const qe = q.certification.qeReport;
     const ev = evaluateQeIdentity(v.qeIdentity, qe);
-    if (
-      !log.expect(
-        `${p}.qe_identity.match`,
-        ev.mismatches.length === 0,
-        "QE matching the signed QE identity",
-        `mismatch: ${ev.mismatches.join(", ")}`,
-      )
-    )
-      evaluable = false;
+    const matched = log.expect(
+      `${p}.qe_identity.match`,
+      ev.mismatches.length === 0,
+      "QE matching the signed QE identity",
+      `mismatch: ${ev.mismatches.join(", ")}`,
+    );
+    if (!matched) evaluable = false;
     if (ev.level) {
       log.pass(`${p}.qe_identity.tcb_level`, ev.level.tcbStatus);
-      others.push(asTcbStatus(ev.level.tcbStatus));
+      qeStatus = asTcbStatus(ev.level.tcbStatus);
       for (const a of ev.level.advisoryIDs) advisory.add(a);
     } else {
       log.fail(
@@ -428,8 +489,11 @@ function checkCollateral(ctx: Context, q: DcapQuote, pck: PckInfo | undefined): 
     evaluable = false;
   }
 
-  if (platformStatus && evaluable) {
-    status = convergeTcbStatus(platformStatus, others);
+  if (launch?.platformStatus && qeStatus && evaluable) {
+    const converge = (e: PlatformEvaluation): TcbStatus =>
+      convergeTcbStatus(e.platformStatus!, [qeStatus, ...(e.moduleStatus ? [e.moduleStatus] : [])]);
+    status = converge(launch);
+    if (current?.platformStatus) status = checkForRelaunch(status, converge(current));
     log.expect(
       `${p}.tcb.status`,
       status !== "Revoked" && status !== "Unknown",

@@ -19,14 +19,18 @@ test("sample evidence: Trustee's claims, always simulated", () => {
 });
 
 test("sample evidence: a different report_data fails sample.report_data", () => {
-  const result = verifySampleEvidence(parseSampleEvidence(evidence), { expectedReportData: Buffer.from("other") });
+  const result = verifySampleEvidence(parseSampleEvidence(evidence), {
+    expectedReportData: Buffer.from("other"),
+  });
   assert.equal(result.valid, false);
   assert.equal(result.simulated, true);
   assert.deepEqual(
     result.failures.map((f) => f.check),
     ["sample.report_data"],
   );
-  const notB64 = verifySampleEvidence(parseSampleEvidence({ svn: "1", report_data: "*" }), { expectedReportData: nonce });
+  const notB64 = verifySampleEvidence(parseSampleEvidence({ svn: "1", report_data: "*" }), {
+    expectedReportData: nonce,
+  });
   assert.equal(notB64.failures[0]!.actual, "report_data is not base64");
 });
 

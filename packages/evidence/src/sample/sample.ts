@@ -32,11 +32,15 @@ export function parseSampleEvidence(json: unknown): SampleEvidence {
   const obj = json as Record<string, unknown>;
   if (typeof obj["svn"] !== "string") throw new SampleFormatError('sample evidence needs a string "svn"');
   const reportData = obj["report_data"] ?? "";
-  if (typeof reportData !== "string") throw new SampleFormatError('sample evidence "report_data" must be a string');
+  if (typeof reportData !== "string")
+    throw new SampleFormatError('sample evidence "report_data" must be a string');
   return { svn: obj["svn"], reportData };
 }
 
-export function verifySampleEvidence(evidence: SampleEvidence, options: SampleVerifyOptions = {}): VerifyResult {
+export function verifySampleEvidence(
+  evidence: SampleEvidence,
+  options: SampleVerifyOptions = {},
+): VerifyResult {
   const log = new CheckLog();
   log.pass("sample.signature", "none: sample evidence is unsigned (development only)");
   if (options.expectedReportData === undefined) {
@@ -62,7 +66,8 @@ export function verifySampleEvidence(evidence: SampleEvidence, options: SampleVe
     platform_version: { major: 1, minor: 4 },
     debug: false,
   };
-  if (options.expectedInitDataHash !== undefined) claims["init_data"] = toBase64(options.expectedInitDataHash);
+  if (options.expectedInitDataHash !== undefined)
+    claims["init_data"] = toBase64(options.expectedInitDataHash);
   return {
     tee: "sample",
     valid: log.failures.length === 0,

@@ -15,3 +15,9 @@ export { decodeTcb, encodeTcb, type TcbVersion, type TcbLayout, type TcbMinimum 
 export { snpClaims } from "./claims.ts";
 export { SnpFormatError } from "./errors.ts";
 export { verifySnpEvidenceJson, decodeSnpEvidenceJson, type SnpEvidenceJson } from "./evidence-json.ts";
+export {
+  decodeSnpCertTable,
+  SNP_CERT_TABLE_GUIDS,
+  type SnpCertTableEntry,
+  type SnpCertTableType,
+} from "./cert-table.ts";

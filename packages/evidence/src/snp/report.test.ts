@@ -170,3 +170,17 @@ test("F6: reserved and must-be-zero fields are listed as violations", () => {
   v2[0x188] = 1;
   assert.ok(parseSnpReport(v2).reservedViolations.some((x) => /0x188/.test(x)));
 });
+
+test("version 4 decodes with the v3 layout (virtee maps 3|4 => V3)", () => {
+  const v3 = vectors.find((v) => v.name === "trustee_genoa_v3/report")!;
+  const raw = Buffer.from(v3.report);
+  raw.writeUInt32LE(4, 0);
+  const r = parseSnpReport(raw);
+  const base = parseSnpReport(v3.report);
+  assert.equal(r.version, 4);
+  assert.deepEqual(r.cpuid, base.cpuid);
+  assert.equal(r.product, "Genoa");
+  assert.deepEqual(r.reportedTcb, base.reportedTcb);
+  assert.equal(r.launchMitVector, undefined);
+  assert.deepEqual(r.reservedViolations, []);
+});

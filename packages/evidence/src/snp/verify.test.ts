@@ -485,3 +485,48 @@ test("chain verification is cached: verifying again does no certificate-signatur
     leaf.x509.verify = original;
   }
 });
+
+test("random byte corruption never throws and never verifies (deterministic PRNG)", () => {
+  let seed = 0x2545f491;
+  const next = (): number => {
+    seed ^= seed << 13;
+    seed ^= seed >>> 17;
+    seed ^= seed << 5;
+    return (seed >>> 0) / 0x100000000;
+  };
+  for (let i = 0; i < 300; i++) {
+    const raw = Buffer.from(gcp.report);
+    const flips = 1 + Math.floor(next() * 4);
+    for (let j = 0; j < flips; j++) raw[Math.floor(next() * raw.length)] ^= 1 + Math.floor(next() * 255);
+    if (raw.equals(gcp.report)) continue;
+    const r = run(gcp, {}, raw);
+    assert.equal(r.valid, false, `mutation ${i}`);
+    assert.ok(r.failures.length > 0);
+  }
+});
+
+test("Trustee's verifier test data (trustee/snp) verifies with the same outcomes", () => {
+  const dir = ["trustee", "snp"];
+  const report = readFileSync(vectorPath(...dir, "test-report.bin"));
+  const vcek = readFileSync(vectorPath(...dir, "test-vcek.der"));
+  assert.deepEqual(failedChecks(verifySnp(report, { now: NOW, certificates: [vcek] })), [
+    "snp.tcb.committed",
+  ]);
+  const vlekReport = readFileSync(vectorPath(...dir, "test-vlek-report.bin"));
+  const vlekCert = readFileSync(vectorPath(...dir, "test-vlek.der"));
+  const r = verifySnp(vlekReport, { ...vlek.passOptions, certificates: [vlekCert] });
+  assert.equal(r.valid, true);
+  assert.equal(r.claims.signing_key, "VLEK");
+  // Trustee's check_report_tcb_failure: report[384] += 1.
+  const tcbFail = Buffer.from(report);
+  tcbFail[384] = (tcbFail[384]! + 1) & 0xff;
+  assert.ok(failedChecks(verifySnp(tcbFail, { now: NOW, certificates: [vcek] })).includes("snp.cert.tcb"));
+  // Supplying Trustee's ASK/ARK/ASVK bundle changes nothing: the pinned roots decide.
+  const bundle = readFileSync(vectorPath(...dir, "milan_ask_ark_asvk.pem"));
+  assert.deepEqual(
+    failedChecks(
+      verifySnp(report, { now: NOW, certificates: [vcek, bundle], allowProvisionalFirmware: true }),
+    ),
+    [],
+  );
+});

@@ -27,20 +27,23 @@ export const TPM_ALG = {
 } as const;
 
 /** Hash algorithms a verifier can compute, with their node:crypto name and digest size. */
-export const TPM_HASHES: ReadonlyMap<number, { name: "sha1" | "sha256" | "sha384" | "sha512"; size: number }> =
-  new Map([
-    [TPM_ALG.SHA1, { name: "sha1", size: 20 }],
-    [TPM_ALG.SHA256, { name: "sha256", size: 32 }],
-    [TPM_ALG.SHA384, { name: "sha384", size: 48 }],
-    [TPM_ALG.SHA512, { name: "sha512", size: 64 }],
-  ]);
+export const TPM_HASHES: ReadonlyMap<
+  number,
+  { name: "sha1" | "sha256" | "sha384" | "sha512"; size: number }
+> = new Map([
+  [TPM_ALG.SHA1, { name: "sha1", size: 20 }],
+  [TPM_ALG.SHA256, { name: "sha256", size: 32 }],
+  [TPM_ALG.SHA384, { name: "sha384", size: 48 }],
+  [TPM_ALG.SHA512, { name: "sha512", size: 64 }],
+]);
 
 /** TPM_ECC_CURVE values (Part 2 §6.4) mapped to JWK curve names and coordinate sizes. */
-export const TPM_ECC_CURVES: ReadonlyMap<number, { crv: "P-256" | "P-384" | "P-521"; size: number }> = new Map([
-  [0x0003, { crv: "P-256", size: 32 }],
-  [0x0004, { crv: "P-384", size: 48 }],
-  [0x0005, { crv: "P-521", size: 66 }],
-]);
+export const TPM_ECC_CURVES: ReadonlyMap<number, { crv: "P-256" | "P-384" | "P-521"; size: number }> =
+  new Map([
+    [0x0003, { crv: "P-256", size: 32 }],
+    [0x0004, { crv: "P-384", size: 48 }],
+    [0x0005, { crv: "P-521", size: 66 }],
+  ]);
 
 /** A readable name for an algorithm id, for messages and claims. */
 export function algName(alg: number): string {

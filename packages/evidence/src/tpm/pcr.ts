@@ -31,7 +31,9 @@ export function readPcrSelectionList(reader: TpmReader): PcrSelection[] {
     const hashAlg = reader.u16(`pcrSelect[${i}].hash`);
     const size = reader.u8(`pcrSelect[${i}].sizeofSelect`);
     if (size > MAX_SELECT_BYTES) {
-      throw new TpmFormatError(`TPMS_PCR_SELECTION.sizeofSelect ${size} exceeds ${MAX_SELECT_BYTES}`, { size });
+      throw new TpmFormatError(`TPMS_PCR_SELECTION.sizeofSelect ${size} exceeds ${MAX_SELECT_BYTES}`, {
+        size,
+      });
     }
     const bitmap = reader.take(size, `pcrSelect[${i}].pcrSelect`);
     out.push({ hashAlg, bitmap: Uint8Array.from(bitmap), pcrs: pcrsOfBitmap(bitmap) });
@@ -56,16 +58,20 @@ export function pcrBank(hashAlg: number, values: readonly Uint8Array[]): PcrValu
 }
 
 export type PcrDigestResult =
-  | { ok: true; digest: Uint8Array }
-  | { ok: false; reason: "missing" | "length" | "hash"; detail: string };
+  { ok: true; digest: Uint8Array } | { ok: false; reason: "missing" | "length" | "hash"; detail: string };
 
 /**
  * The digest TPM2_Quote would produce over `values` for `selection`, or why it cannot be computed: a selected
  * PCR with no value, a value of the wrong size for its bank, or a hash algorithm this verifier does not have.
  */
-export function computePcrDigest(selection: readonly PcrSelection[], values: PcrValues, hashAlg: number): PcrDigestResult {
+export function computePcrDigest(
+  selection: readonly PcrSelection[],
+  values: PcrValues,
+  hashAlg: number,
+): PcrDigestResult {
   const hash = TPM_HASHES.get(hashAlg);
-  if (hash === undefined) return { ok: false, reason: "hash", detail: `unsupported digest ${algName(hashAlg)}` };
+  if (hash === undefined)
+    return { ok: false, reason: "hash", detail: `unsupported digest ${algName(hashAlg)}` };
   const h = createHash(hash.name);
   for (const bank of selection) {
     const bankHash = TPM_HASHES.get(bank.hashAlg);

@@ -64,7 +64,9 @@ export function parseTpmtPublic(bytes: Uint8Array): TpmtPublic {
     const exponent = r.u32("exponent");
     const modulus = r.tpm2b("unique.rsa", 512);
     if (modulus.length * 8 !== keyBits) {
-      throw new TpmFormatError(`TPMT_PUBLIC: RSA modulus is ${modulus.length * 8} bits, keyBits says ${keyBits}`);
+      throw new TpmFormatError(
+        `TPMT_PUBLIC: RSA modulus is ${modulus.length * 8} bits, keyBits says ${keyBits}`,
+      );
     }
     // An exponent of zero means the default 2^16 + 1 (Part 2 §12.2.3.5).
     const e = exponent === 0 ? 65537 : exponent;
@@ -78,9 +80,12 @@ export function parseTpmtPublic(bytes: Uint8Array): TpmtPublic {
     const x = r.tpm2b("unique.ecc.x", 66);
     const y = r.tpm2b("unique.ecc.y", 66);
     const curve = TPM_ECC_CURVES.get(curveId);
-    if (curve === undefined) throw new TpmFormatError(`TPMT_PUBLIC: unsupported ECC curve 0x${curveId.toString(16)}`);
+    if (curve === undefined)
+      throw new TpmFormatError(`TPMT_PUBLIC: unsupported ECC curve 0x${curveId.toString(16)}`);
     if (x.length !== curve.size || y.length !== curve.size) {
-      throw new TpmFormatError(`TPMT_PUBLIC: ECC point coordinates are not ${curve.size} bytes for ${curve.crv}`);
+      throw new TpmFormatError(
+        `TPMT_PUBLIC: ECC point coordinates are not ${curve.size} bytes for ${curve.crv}`,
+      );
     }
     jwk = { kty: "EC", crv: curve.crv, x: b64u(x), y: b64u(y) };
   } else {
@@ -96,7 +101,14 @@ export function parseTpmtPublic(bytes: Uint8Array): TpmtPublic {
     });
   }
   const hash = TPM_HASHES.get(nameAlg);
-  const out: TpmtPublic = { type, nameAlg, objectAttributes, scheme: scheme.scheme, schemeHash: scheme.hash, key };
+  const out: TpmtPublic = {
+    type,
+    nameAlg,
+    objectAttributes,
+    scheme: scheme.scheme,
+    schemeHash: scheme.hash,
+    key,
+  };
   if (hash !== undefined) {
     const digest = createHash(hash.name).update(bytes).digest();
     out.name = Uint8Array.from([nameAlg >> 8, nameAlg & 0xff, ...digest]);
@@ -112,7 +124,33 @@ export function parseTpm2bPublic(bytes: Uint8Array): TpmtPublic {
   return parseTpmtPublic(inner);
 }
 
-function isTpm2bPublic(bytes: Uint8Array): boolean {
+/** TPMA_OBJECT bits (TPM 2.0 Part 2 §8.3.2). */
+export const TPMA_OBJECT = {
+  fixedTPM: 1 << 1,
+  fixedParent: 1 << 4,
+  sensitiveDataOrigin: 1 << 5,
+  restricted: 1 << 16,
+  decrypt: 1 << 17,
+  sign: 1 << 18,
+} as const;
+
+/**
+ * The TPM public area when the AK was given in the TPM's own form (TPM2B_PUBLIC / TPMT_PUBLIC), else undefined
+ * (PEM, DER and JWK carry no TPM attributes).
+ */
+export function akPublicArea(input: AkPublicKeyInput): TpmtPublic | undefined {
+  if (!(input instanceof Uint8Array)) return undefined;
+  try {
+    if (isTpm2bPublic(input)) return parseTpm2bPublic(input);
+    if (input[0] === 0x30 || Buffer.from(input.subarray(0, 11)).toString("latin1").includes("-----BEGIN"))
+      return undefined;
+    return parseTpmtPublic(input);
+  } catch {
+    return undefined;
+  }
+}
+
+export function isTpm2bPublic(bytes: Uint8Array): boolean {
   return bytes.length >= 4 && ((bytes[0]! << 8) | bytes[1]!) === bytes.length - 2;
 }
 
@@ -123,14 +161,16 @@ function isTpm2bPublic(bytes: Uint8Array): boolean {
 export function loadAkPublicKey(input: AkPublicKeyInput): KeyObject {
   try {
     if (input instanceof KeyObject) {
-      if (input.type !== "public") throw new TpmFormatError(`AK public key: expected a public key, got ${input.type}`);
+      if (input.type !== "public")
+        throw new TpmFormatError(`AK public key: expected a public key, got ${input.type}`);
       return input;
     }
     if (typeof input === "string") {
       const text = input.trim();
       if (text.includes("-----BEGIN CERTIFICATE-----")) return new X509Certificate(text).publicKey;
       if (text.includes("-----BEGIN")) return createPublicKey(text);
-      if (text.startsWith("{")) return createPublicKey({ key: JSON.parse(text) as JsonWebKey, format: "jwk" });
+      if (text.startsWith("{"))
+        return createPublicKey({ key: JSON.parse(text) as JsonWebKey, format: "jwk" });
       return loadAkPublicKey(new Uint8Array(Buffer.from(text, "base64")));
     }
     if (input instanceof Uint8Array) {

@@ -69,7 +69,10 @@ export class TpmReader {
   tpm2b(field: string, max = 0xffff): Uint8Array {
     const size = this.u16(`${field}.size`);
     if (size > max) {
-      throw new TpmFormatError(`${this.what}: ${field}.size ${size} exceeds the maximum ${max}`, { field, size });
+      throw new TpmFormatError(`${this.what}: ${field}.size ${size} exceeds the maximum ${max}`, {
+        field,
+        size,
+      });
     }
     return this.take(size, field);
   }
@@ -77,9 +80,12 @@ export class TpmReader {
   /** Structures are parsed whole: trailing bytes mean the input is not the structure it claims to be. */
   end(): void {
     if (this.remaining !== 0) {
-      throw new TpmFormatError(`${this.what}: ${this.remaining} unexpected trailing bytes at offset ${this.offset}`, {
-        offset: this.offset,
-      });
+      throw new TpmFormatError(
+        `${this.what}: ${this.remaining} unexpected trailing bytes at offset ${this.offset}`,
+        {
+          offset: this.offset,
+        },
+      );
     }
   }
 }

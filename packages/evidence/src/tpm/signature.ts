@@ -28,7 +28,9 @@ export function parseTpmtSignature(bytes: Uint8Array): TpmSignature {
     const s = Uint8Array.from(r.tpm2b("signatureS", MAX_ECC_PARAM));
     out = { sigAlg, hashAlg, r: rr, s };
   } else {
-    throw new TpmFormatError(`TPMT_SIGNATURE: unsupported signature algorithm ${algName(sigAlg)}`, { sigAlg });
+    throw new TpmFormatError(`TPMT_SIGNATURE: unsupported signature algorithm ${algName(sigAlg)}`, {
+      sigAlg,
+    });
   }
   r.end();
   return out;

@@ -8,7 +8,15 @@ import { createServer, connect } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
-const TOOLS = ["swtpm", "tpm2_createprimary", "tpm2_create", "tpm2_load", "tpm2_quote", "tpm2_pcrextend", "tpm2_flushcontext"];
+const TOOLS = [
+  "swtpm",
+  "tpm2_createprimary",
+  "tpm2_create",
+  "tpm2_load",
+  "tpm2_quote",
+  "tpm2_pcrextend",
+  "tpm2_flushcontext",
+];
 
 /** Why the TPM tests cannot run here, or undefined when every binary is installed. */
 export function swtpmMissing(): string | undefined {
@@ -60,13 +68,18 @@ function accepts(port: number): Promise<boolean> {
   });
 }
 
-export type AkKind = "rsassa" | "rsapss" | "ecdsa";
+export type AkKind = "rsassa" | "rsapss" | "ecdsa" | "unrestricted";
 
 const AK_ALG: Record<AkKind, string> = {
   rsassa: "rsa2048:rsassa-sha256:null",
   rsapss: "rsa2048:rsapss-sha256:null",
   ecdsa: "ecc256:ecdsa-sha256:null",
+  unrestricted: "rsa2048:rsassa-sha256:null",
 };
+
+const RESTRICTED_AK = "fixedtpm|fixedparent|sensitivedataorigin|userwithauth|restricted|sign";
+/** A plain signing key: TPM2_Quote accepts it, but it would also sign forged TPMS_ATTEST bytes. */
+const UNRESTRICTED_KEY = "fixedtpm|fixedparent|sensitivedataorigin|userwithauth|sign";
 
 export interface MadeQuote {
   message: Uint8Array;
@@ -130,7 +143,17 @@ export class Swtpm {
   private ensurePrimary(): void {
     if (this.primaryReady) return;
     // An ECC storage primary is fast to create on swtpm (RSA prime generation is slow).
-    this.run("tpm2_createprimary", ["-Q", "-C", "o", "-G", "ecc256:aes128cfb", "-g", "sha256", "-c", "primary.ctx"]);
+    this.run("tpm2_createprimary", [
+      "-Q",
+      "-C",
+      "o",
+      "-G",
+      "ecc256:aes128cfb",
+      "-g",
+      "sha256",
+      "-c",
+      "primary.ctx",
+    ]);
     this.primaryReady = true;
   }
 
@@ -152,13 +175,23 @@ export class Swtpm {
       "-g",
       "sha256",
       "-a",
-      "fixedtpm|fixedparent|sensitivedataorigin|userwithauth|restricted|sign",
+      kind === "unrestricted" ? UNRESTRICTED_KEY : RESTRICTED_AK,
       "-u",
       `${name}.pub`,
       "-r",
       `${name}.priv`,
     ]);
-    this.run("tpm2_load", ["-Q", "-C", "primary.ctx", "-u", `${name}.pub`, "-r", `${name}.priv`, "-c", `${name}.ctx`]);
+    this.run("tpm2_load", [
+      "-Q",
+      "-C",
+      "primary.ctx",
+      "-u",
+      `${name}.pub`,
+      "-r",
+      `${name}.priv`,
+      "-c",
+      `${name}.ctx`,
+    ]);
     this.run("tpm2_quote", [
       "-Q",
       "-c",
@@ -170,7 +203,7 @@ export class Swtpm {
       "-g",
       "sha256",
       "--scheme",
-      kind,
+      kind === "unrestricted" ? "rsassa" : kind,
       "-m",
       `${name}.msg`,
       "-s",

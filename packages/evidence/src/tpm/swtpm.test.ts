@@ -46,7 +46,9 @@ describe("TPM 2.0 quotes from swtpm", { skip: missing }, () => {
   before(async () => {
     tpm = await Swtpm.start();
     tpm.extend(16, extended16, extended16sha1);
-    for (const kind of ["rsassa", "rsapss", "ecdsa"] as const) quotes.set(kind, tpm.quote(kind, SELECTION, NONCE));
+    for (const kind of ["rsassa", "rsapss", "ecdsa", "unrestricted"] as const) {
+      quotes.set(kind, tpm.quote(kind, SELECTION, NONCE));
+    }
   });
 
   after(() => tpm?.stop());
@@ -66,9 +68,15 @@ describe("TPM 2.0 quotes from swtpm", { skip: missing }, () => {
     assert.equal(attest.quote!.pcrDigest.length, 32);
     // PCR16 after one extend from zero: H(0^n || digest), in both banks.
     const values = pcrValuesOf(quotes.get("rsassa")!);
-    const want256 = createHash("sha256").update(Buffer.alloc(32)).update(Buffer.from(extended16, "hex")).digest("hex");
+    const want256 = createHash("sha256")
+      .update(Buffer.alloc(32))
+      .update(Buffer.from(extended16, "hex"))
+      .digest("hex");
     assert.equal(Buffer.from(values.get(TPM_ALG.SHA256)!.get(16)!).toString("hex"), want256);
-    const want1 = createHash("sha1").update(Buffer.alloc(20)).update(Buffer.from(extended16sha1, "hex")).digest("hex");
+    const want1 = createHash("sha1")
+      .update(Buffer.alloc(20))
+      .update(Buffer.from(extended16sha1, "hex"))
+      .digest("hex");
     assert.equal(Buffer.from(values.get(TPM_ALG.SHA1)!.get(16)!).toString("hex"), want1);
   });
 
@@ -76,7 +84,10 @@ describe("TPM 2.0 quotes from swtpm", { skip: missing }, () => {
     test(`${kind} AK: the quote verifies with the AK's TPM2B_PUBLIC, PEM and JWK`, () => {
       const made = quotes.get(kind)!;
       const sig = parseTpmtSignature(made.signature);
-      assert.equal(sig.sigAlg, { rsassa: TPM_ALG.RSASSA, rsapss: TPM_ALG.RSAPSS, ecdsa: TPM_ALG.ECDSA }[kind]);
+      assert.equal(
+        sig.sigAlg,
+        { rsassa: TPM_ALG.RSASSA, rsapss: TPM_ALG.RSAPSS, ecdsa: TPM_ALG.ECDSA }[kind],
+      );
       const pub = parseTpm2bPublic(made.akTpm2bPublic);
       const pem = pub.key.export({ format: "pem", type: "spki" }) as string;
       const jwk = pub.key.export({ format: "jwk" });
@@ -89,7 +100,10 @@ describe("TPM 2.0 quotes from swtpm", { skip: missing }, () => {
         assert.equal(result.valid, true);
         assert.ok(result.checks.some((c) => c.check === "tpm.signature" && c.ok));
         assert.equal(result.claims["report_data"], NONCE);
-        assert.equal(result.claims["sha256_pcr16"], Buffer.from(pcrValuesOf(made).get(TPM_ALG.SHA256)!.get(16)!).toString("hex"));
+        assert.equal(
+          result.claims["sha256_pcr16"],
+          Buffer.from(pcrValuesOf(made).get(TPM_ALG.SHA256)!.get(16)!).toString("hex"),
+        );
       }
     });
   }
@@ -106,7 +120,10 @@ describe("TPM 2.0 quotes from swtpm", { skip: missing }, () => {
       );
       assert.equal(result.valid, false, `bit ${bit} flipped`);
       const failed = result.failures.map((f) => f.check);
-      assert.ok(failed.includes("tpm.signature") || failed.includes("tpm.quote.format"), `bit ${bit}: ${failed}`);
+      assert.ok(
+        failed.includes("tpm.signature") || failed.includes("tpm.quote.format"),
+        `bit ${bit}: ${failed}`,
+      );
     }
   });
 
@@ -173,6 +190,25 @@ describe("TPM 2.0 quotes from swtpm", { skip: missing }, () => {
       extraResult.failures.map((f) => f.check),
       ["tpm.pcrs.quoted"],
     );
+  });
+
+  test("a quote by an unrestricted signing key is rejected when the key's TPM attributes are known", () => {
+    const made = quotes.get("unrestricted")!;
+    const quote = { message: made.message, signature: made.signature, pcrs: pcrValuesOf(made) };
+    const result = verifyTpmQuote(quote, { akPublicKey: made.akTpm2bPublic });
+    assert.deepEqual(
+      result.failures.map((f) => f.check),
+      ["tpm.ak.attributes"],
+    );
+    const restricted = verifyTpmQuote(
+      {
+        message: quotes.get("rsassa")!.message,
+        signature: quotes.get("rsassa")!.signature,
+        pcrs: quote.pcrs,
+      },
+      { akPublicKey: quotes.get("rsassa")!.akTpm2bPublic },
+    );
+    assert.ok(restricted.checks.some((c) => c.check === "tpm.ak.attributes" && c.ok));
   });
 
   test("a quote checked with another AK fails the signature", () => {

@@ -26,7 +26,10 @@ test("Trustee tpm_evidence.json decodes: RSASSA-SHA256, SHA-256 bank PCR0-23, 64
   assert.equal(Buffer.from(attest.extraData).toString("hex"), NONCE48 + "00".repeat(16));
   assert.equal(attest.clockInfo.resetCount, 2);
   assert.equal(attest.clockInfo.safe, true);
-  assert.deepEqual(attest.quote!.pcrSelect[0]!.pcrs, Array.from({ length: 24 }, (_, i) => i));
+  assert.deepEqual(
+    attest.quote!.pcrSelect[0]!.pcrs,
+    Array.from({ length: 24 }, (_, i) => i),
+  );
   assert.equal(attest.quote!.pcrSelect[0]!.hashAlg, TPM_ALG.SHA256);
   const sig = parseTpmtSignature(ev.signature);
   assert.equal(sig.sigAlg, TPM_ALG.RSASSA);
@@ -78,6 +81,20 @@ test("TPM structures: truncation, absurd sizes, unknown algorithms and trailing 
   assert.throws(() => parseTpmtSignature(Uint8Array.of(0x00, 0x1c, 0, 0)), /unsupported signature algorithm/);
   assert.throws(() => parseTpmtPublic(Uint8Array.of(0x00, 0x25, 0, 0x0b)), TpmFormatError);
   assert.throws(() => loadAkPublicKey("not a key"), TpmFormatError);
-  assert.throws(() => parseTrusteeTpmEvidence({ ak_public: "x", tpm_quote: { message: "%%", signature: "", pcrs: [] } }), TpmFormatError);
+  assert.throws(
+    () => parseTrusteeTpmEvidence({ ak_public: "x", tpm_quote: { message: "%%", signature: "", pcrs: [] } }),
+    TpmFormatError,
+  );
   assert.throws(() => parseTrusteeTpmEvidence({ tpm_quote: {} }), /missing "ak_public"/);
+});
+
+test("Trustee az-snp-vtpm tpm-quote.msg: a non-contiguous selection (PCR 0-7 and 14) and the nonce decode", () => {
+  const attest = parseTpmsAttest(
+    new Uint8Array(readFileSync(vectorPath("trustee", "az-snp-vtpm", "tpm-quote.msg"))),
+  );
+  assert.equal(Buffer.from(attest.extraData).toString(), "challenge");
+  assert.equal(attest.quote!.pcrSelect.length, 1);
+  assert.equal(Buffer.from(attest.quote!.pcrSelect[0]!.bitmap).toString("hex"), "ff4000");
+  assert.deepEqual(attest.quote!.pcrSelect[0]!.pcrs, [0, 1, 2, 3, 4, 5, 6, 7, 14]);
+  assert.equal(attest.quote!.pcrDigest.length, 32);
 });

@@ -55,7 +55,9 @@ export function parseTrusteeTpmEvidence(json: unknown): TrusteeTpmEvidence {
     throw new TpmFormatError("tpm_quote must be an object");
   }
   const q = quote as Record<string, unknown>;
-  const message = wrap("tpm_quote.message", () => fromBase64(str(field(q, "message", "tpm_quote"), "message")));
+  const message = wrap("tpm_quote.message", () =>
+    fromBase64(str(field(q, "message", "tpm_quote"), "message")),
+  );
   const signature = wrap("tpm_quote.signature", () =>
     fromBase64(str(field(q, "signature", "tpm_quote"), "signature")),
   );
@@ -64,7 +66,8 @@ export function parseTrusteeTpmEvidence(json: unknown): TrusteeTpmEvidence {
   const pcrs = pcrList.map((value, i) => {
     const bytes = wrap(`tpm_quote.pcrs[${i}]`, () => fromHex(str(value, `tpm_quote.pcrs[${i}]`)));
     // Trustee accepts exactly 32-byte (SHA-256) values (tpm/mod.rs parse_pcr_values).
-    if (bytes.length !== 32) throw new TpmFormatError(`tpm_quote.pcrs[${i}] is ${bytes.length} bytes, expected 32`);
+    if (bytes.length !== 32)
+      throw new TpmFormatError(`tpm_quote.pcrs[${i}] is ${bytes.length} bytes, expected 32`);
     return new Uint8Array(bytes);
   });
   return { akPublic, message: new Uint8Array(message), signature: new Uint8Array(signature), pcrs };
@@ -79,7 +82,10 @@ function sameKey(a: ReturnType<typeof loadAkPublicKey>, b: ReturnType<typeof loa
  * `input.tpm.ak_public` against trusted AKs; when `options.certificates` holds AK public keys (PEM, DER, TPM2B),
  * the AK must be one of them (check "tpm.ak.trusted").
  */
-export function verifyTrusteeTpmEvidence(evidence: TrusteeTpmEvidence, options: VerifyOptions = {}): VerifyResult {
+export function verifyTrusteeTpmEvidence(
+  evidence: TrusteeTpmEvidence,
+  options: VerifyOptions = {},
+): VerifyResult {
   const log = new CheckLog();
   const pcrs = pcrBank(TPM_ALG.SHA256, evidence.pcrs);
   const checked = checkTpmQuote(

@@ -8,7 +8,7 @@ import { toHex } from "@cocoon/core";
 import { CheckLog, type VerifyResult, type Claims } from "../types.ts";
 import { parseTpmsAttest, type TpmsAttest } from "./attest.ts";
 import { parseTpmtSignature, type TpmSignature } from "./signature.ts";
-import { loadAkPublicKey, type AkPublicKeyInput } from "./public-key.ts";
+import { akPublicArea, loadAkPublicKey, TPMA_OBJECT, type AkPublicKeyInput } from "./public-key.ts";
 import { computePcrDigest, unquotedPcrs, type PcrValues } from "./pcr.ts";
 import { TPM_ALG, TPM_GENERATED_VALUE, TPM_HASHES, TPM_ST_ATTEST_QUOTE, algName } from "./constants.ts";
 
@@ -44,7 +44,11 @@ function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-function verifySignatureWith(key: KeyObject, sig: TpmSignature, message: Uint8Array): { ok: boolean; why: string } {
+function verifySignatureWith(
+  key: KeyObject,
+  sig: TpmSignature,
+  message: Uint8Array,
+): { ok: boolean; why: string } {
   const hash = TPM_HASHES.get(sig.hashAlg);
   if (hash === undefined) return { ok: false, why: `unsupported signature hash ${algName(sig.hashAlg)}` };
   const keyType = key.asymmetricKeyType;
@@ -54,15 +58,18 @@ function verifySignatureWith(key: KeyObject, sig: TpmSignature, message: Uint8Ar
       const curve = key.asymmetricKeyDetails?.namedCurve;
       const size = curve === "prime256v1" ? 32 : curve === "secp384r1" ? 48 : curve === "secp521r1" ? 66 : 0;
       if (size === 0) return { ok: false, why: `unsupported AK curve ${curve}` };
-      if (sig.r.length > size || sig.s.length > size) return { ok: false, why: "ECDSA r or s longer than the curve" };
+      if (sig.r.length > size || sig.s.length > size)
+        return { ok: false, why: "ECDSA r or s longer than the curve" };
       const raw = new Uint8Array(2 * size);
       raw.set(sig.r, size - sig.r.length);
       raw.set(sig.s, 2 * size - sig.s.length);
       const ok = cryptoVerify(hash.name, message, { key, dsaEncoding: "ieee-p1363" }, raw);
       return { ok, why: ok ? "" : "ECDSA signature does not verify with the AK" };
     }
-    if (keyType !== "rsa") return { ok: false, why: `${algName(sig.sigAlg)} signature but the AK is ${keyType}` };
-    const padding = sig.sigAlg === TPM_ALG.RSAPSS ? constants.RSA_PKCS1_PSS_PADDING : constants.RSA_PKCS1_PADDING;
+    if (keyType !== "rsa")
+      return { ok: false, why: `${algName(sig.sigAlg)} signature but the AK is ${keyType}` };
+    const padding =
+      sig.sigAlg === TPM_ALG.RSAPSS ? constants.RSA_PKCS1_PSS_PADDING : constants.RSA_PKCS1_PADDING;
     // TPMs use a salt as long as the digest (TPM 2.0 Part 1 §B.7) or the maximum (older firmware); the salt
     // length carries no security weight for verification, so accept whichever the TPM used.
     const options =
@@ -81,11 +88,18 @@ export function nonceMatches(extraData: Uint8Array, expected: Uint8Array, allowZ
   if (extraData.length === expected.length) return Buffer.from(extraData).equals(Buffer.from(expected));
   if (!allowZeroPadding || expected.length > extraData.length) return false;
   const head = extraData.subarray(0, expected.length);
-  return Buffer.from(head).equals(Buffer.from(expected)) && extraData.subarray(expected.length).every((b) => b === 0);
+  return (
+    Buffer.from(head).equals(Buffer.from(expected)) &&
+    extraData.subarray(expected.length).every((b) => b === 0)
+  );
 }
 
 /** Runs every quote check into `log`; returns what could be decoded so callers can build claims. */
-export function checkTpmQuote(quote: TpmQuote, options: TpmQuoteCheckOptions, log: CheckLog): CheckedTpmQuote {
+export function checkTpmQuote(
+  quote: TpmQuote,
+  options: TpmQuoteCheckOptions,
+  log: CheckLog,
+): CheckedTpmQuote {
   const p = options.prefix ?? "tpm";
   const out: CheckedTpmQuote = {};
 
@@ -112,10 +126,15 @@ export function checkTpmQuote(quote: TpmQuote, options: TpmQuoteCheckOptions, lo
   }
 
   try {
-    out.signature = quote.signature instanceof Uint8Array ? parseTpmtSignature(quote.signature) : quote.signature;
+    out.signature =
+      quote.signature instanceof Uint8Array ? parseTpmtSignature(quote.signature) : quote.signature;
     log.pass(`${p}.signature.format`);
   } catch (error) {
-    log.fail(`${p}.signature.format`, "a well-formed TPMT_SIGNATURE (RSASSA, RSAPSS or ECDSA)", errorText(error));
+    log.fail(
+      `${p}.signature.format`,
+      "a well-formed TPMT_SIGNATURE (RSASSA, RSAPSS or ECDSA)",
+      errorText(error),
+    );
   }
 
   let key: KeyObject | undefined;
@@ -125,13 +144,31 @@ export function checkTpmQuote(quote: TpmQuote, options: TpmQuoteCheckOptions, lo
   } catch (error) {
     log.fail(`${p}.ak.key`, "a readable attestation key public key", errorText(error));
   }
+  // A quote proves TPM origin only when the AK is a restricted signing key: the TPM refuses to sign external data
+  // that starts with TPM_GENERATED_VALUE with a restricted key (TPM 2.0 Part 1 §25.2.2), so an unrestricted key
+  // could "quote" anything. Only the TPM's own public-area form carries the attributes to check this.
+  const area = key === undefined ? undefined : akPublicArea(options.akPublicKey);
+  if (area !== undefined) {
+    const required = TPMA_OBJECT.restricted | TPMA_OBJECT.sign | TPMA_OBJECT.fixedTPM;
+    log.expect(
+      `${p}.ak.attributes`,
+      (area.objectAttributes & required) === required && (area.objectAttributes & TPMA_OBJECT.decrypt) === 0,
+      "a restricted, fixedTPM signing key (not decrypt)",
+      `objectAttributes 0x${area.objectAttributes.toString(16).padStart(8, "0")}`,
+    );
+  }
 
   if (key !== undefined && out.signature !== undefined) {
     const result = verifySignatureWith(key, out.signature, quote.message);
-    if (result.ok) log.pass(`${p}.signature`, `${algName(out.signature.sigAlg)}/${algName(out.signature.hashAlg)}`);
+    if (result.ok)
+      log.pass(`${p}.signature`, `${algName(out.signature.sigAlg)}/${algName(out.signature.hashAlg)}`);
     else log.fail(`${p}.signature`, "a quote signature made by the attestation key", result.why);
   } else {
-    log.fail(`${p}.signature`, "a quote signature made by the attestation key", "not checked: signature or AK unreadable");
+    log.fail(
+      `${p}.signature`,
+      "a quote signature made by the attestation key",
+      "not checked: signature or AK unreadable",
+    );
   }
 
   if (attest !== undefined) {
@@ -170,7 +207,12 @@ export function checkTpmQuote(quote: TpmQuote, options: TpmQuoteCheckOptions, lo
         );
       }
       const extra = unquotedPcrs(info.pcrSelect, quote.pcrs);
-      log.expect(`${p}.pcrs.quoted`, extra.length === 0, "only PCRs the quote selects", `unquoted: ${extra.join(", ")}`);
+      log.expect(
+        `${p}.pcrs.quoted`,
+        extra.length === 0,
+        "only PCRs the quote selects",
+        `unquoted: ${extra.join(", ")}`,
+      );
     }
   }
   return out;
@@ -191,7 +233,8 @@ export function tpmQuoteClaims(attest: TpmsAttest | undefined, pcrs: PcrValues |
       const values = pcrs.get(bank.hashAlg);
       for (const index of bank.pcrs) {
         const value = values?.get(index);
-        if (value !== undefined) claims[`${algName(bank.hashAlg)}_pcr${String(index).padStart(2, "0")}`] = toHex(value);
+        if (value !== undefined)
+          claims[`${algName(bank.hashAlg)}_pcr${String(index).padStart(2, "0")}`] = toHex(value);
       }
     }
   }

@@ -10,7 +10,10 @@ function digest(name: string, algorithm: string): BuiltinDef {
   return {
     name,
     arity: 1,
-    fn: ([s]) => createHash(algorithm).update(stringOperand(name, s!, 1), "utf8").digest("hex"),
+    fn: ([s]) =>
+      createHash(algorithm)
+        .update(stringOperand(name, s!, 1), "utf8")
+        .digest("hex"),
   };
 }
 

@@ -3,14 +3,7 @@
  * time.Parse and Time.Format do (go/src/time/format.go: nextStdChunk, AppendFormat, parse), since OPA's
  * time.parse_ns and time.format hand their layouts to Go unchanged, error messages included.
  */
-import {
-  civil,
-  daysIn,
-  fixedZone,
-  fromCivil,
-  UTC,
-  type Zone,
-} from "./time/civil.ts";
+import { civil, daysIn, fixedZone, fromCivil, isLeap, UTC, type Zone } from "./time/civil.ts";
 
 /** The layout elements of format.go (std* constants). */
 type Std =
@@ -158,7 +151,8 @@ function nextChunk(layout: string): Chunk {
       case "_":
         if (rest[1] === "2") {
           // "_2006" is a literal "_" followed by the long year.
-          if (rest.startsWith("_2006")) return { ...found(i + 1, 4, "LongYear"), prefix: layout.slice(0, i + 1) };
+          if (rest.startsWith("_2006"))
+            return { ...found(i + 1, 4, "LongYear"), prefix: layout.slice(0, i + 1) };
           return found(i, 2, "UnderDay");
         }
         if (rest.startsWith("__2")) return found(i, 3, "UnderYearDay");
@@ -481,7 +475,8 @@ export function parseTime(layout: string, value: string): bigint {
         break;
       case "UnderYearDay":
       case "ZeroYearDay":
-        for (let i = 0; i < 2; i++) if (chunk.std === "UnderYearDay" && value[0] === " ") value = value.slice(1);
+        for (let i = 0; i < 2; i++)
+          if (chunk.std === "UnderYearDay" && value[0] === " ") value = value.slice(1);
         yday = take(getnum3(value, chunk.std === "ZeroYearDay"));
         if (ok && (yday < 1 || yday > 366)) rangeErr = "day-of-year";
         break;
@@ -595,19 +590,15 @@ export function parseTime(layout: string, value: string): bigint {
   else if (amSet && hour === 12) hour = 0;
 
   if (yday >= 0) {
-    let m = 0;
-    let d = 0;
+    // Go: the day of the year determines month and day, and must agree with any parsed ones.
+    if (yday > (isLeap(year) ? 366 : 365)) throw bad(value, "", ": day-of-year out of range");
+    let m = 1;
     let rem = yday;
-    const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
-    if (rem > 365 && !leap) throw bad(value, "", ": day-of-year out of range");
-    if (month < 0) {
-      for (m = 1; m <= 12 && rem > daysIn(m, year); m++) rem -= daysIn(m, year);
-      d = rem;
-      month = m;
-      day = d;
-    } else {
-      if (day < 0) throw bad(value, "", ": day-of-year does not match month");
-    }
+    while (rem > daysIn(m, year)) rem -= daysIn(m++, year);
+    if (month >= 0 && month !== m) throw bad(value, "", ": day-of-year does not match month");
+    if (day >= 0 && day !== rem) throw bad(value, "", ": day-of-year does not match day");
+    month = m;
+    day = rem;
   }
   if (month < 0) month = 1;
   if (day < 0) day = 1;
@@ -647,10 +638,22 @@ function parseNumericOffset(
     [sign, hh, rest] = [value[0]!, value.slice(1, 3), value.slice(3)];
   } else if (std === "ISO8601ColonSecondsTZ" || std === "NumColonSecondsTZ") {
     if (value.length < 9 || value[3] !== ":" || value[6] !== ":") return undefined;
-    [sign, hh, mm, ss, rest] = [value[0]!, value.slice(1, 3), value.slice(4, 6), value.slice(7, 9), value.slice(9)];
+    [sign, hh, mm, ss, rest] = [
+      value[0]!,
+      value.slice(1, 3),
+      value.slice(4, 6),
+      value.slice(7, 9),
+      value.slice(9),
+    ];
   } else if (std === "ISO8601SecondsTZ" || std === "NumSecondsTz") {
     if (value.length < 7) return undefined;
-    [sign, hh, mm, ss, rest] = [value[0]!, value.slice(1, 3), value.slice(3, 5), value.slice(5, 7), value.slice(7)];
+    [sign, hh, mm, ss, rest] = [
+      value[0]!,
+      value.slice(1, 3),
+      value.slice(3, 5),
+      value.slice(5, 7),
+      value.slice(7),
+    ];
   } else {
     if (value.length < 5) return undefined;
     [sign, hh, mm, rest] = [value[0]!, value.slice(1, 3), value.slice(3, 5), value.slice(5)];
@@ -658,7 +661,14 @@ function parseNumericOffset(
   if (![hh, mm, ss].every((s) => /^\d\d$/.test(s))) return undefined;
   const [h, m, s] = [Number(hh), Number(mm), Number(ss)];
   // Go tests with > rather than >= because some historical offsets are 24 hours or more.
-  const rangeErr = h > 24 ? "time zone offset hour" : m > 60 ? "time zone offset minute" : s > 60 ? "time zone offset second" : "";
+  const rangeErr =
+    h > 24
+      ? "time zone offset hour"
+      : m > 60
+        ? "time zone offset minute"
+        : s > 60
+          ? "time zone offset second"
+          : "";
   let offset = (h * 60 + m) * 60 + s;
   if (sign === "-") offset = -offset;
   else if (sign !== "+") return undefined;

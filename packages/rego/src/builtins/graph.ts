@@ -56,9 +56,13 @@ export const graphBuiltins: BuiltinDef[] = [
       let steps = 0;
       const build = (root: Value, path: Value[], reached: RSet): void => {
         if (++steps > REACHABLE_PATHS_LIMIT) {
-          throw new BuiltinError("eval_limit_error", `${name}: more than ${REACHABLE_PATHS_LIMIT} path steps`, {
-            halt: true,
-          });
+          throw new BuiltinError(
+            "eval_limit_error",
+            `${name}: more than ${REACHABLE_PATHS_LIMIT} path steps`,
+            {
+              halt: true,
+            },
+          );
         }
         const edges = graph.get(root);
         if (edges === undefined) {
@@ -75,7 +79,8 @@ export const graphBuiltins: BuiltinDef[] = [
         const seen = RSet.of(reached);
         seen.add(root);
         for (const n of neighbours) {
-          if (seen.has(n)) result.add(here); // a cycle ends the path
+          if (seen.has(n))
+            result.add(here); // a cycle ends the path
           else build(n, here, seen);
         }
       };

@@ -141,7 +141,11 @@ function insertAt(doc: Value, path: Path, value: Value): Value {
       a.splice(arrayIndex(seg, a.length, true), 0, value);
       return a;
     }
-    if (parent instanceof RSet) return RSet.of(parent).add(value);
+    // A set member is addressed by its own value: the last segment must equal the value added.
+    if (parent instanceof RSet) {
+      if (!equals(seg, value)) throw new PatchError("set member path and value differ");
+      return RSet.of(parent).add(value);
+    }
     throw new PatchError("cannot insert into a scalar");
   });
 }
@@ -217,7 +221,8 @@ function applyPatch(doc: Value, ops: readonly Value[]): Value {
         doc = deleteAt(doc, path);
         break;
       case "replace":
-        doc = insertAt(deleteAt(doc, path), path, attr("value"));
+        // Replacing the root swaps the whole document (even a scalar one).
+        doc = path.length === 0 ? attr("value") : insertAt(deleteAt(doc, path), path, attr("value"));
         break;
       case "move": {
         const from = parsePath("json.patch", attr("from"));

@@ -13,8 +13,12 @@ import type { BuiltinDef } from "./types.ts";
 
 // ajv and ajv-formats are CommonJS: their default export arrives as a namespace under Node's ESM loader.
 type AjvInstance = InstanceType<typeof AjvModule.default>;
-const AjvClass = ((AjvModule as unknown as { default?: unknown }).default ?? AjvModule) as new (opts: object) => AjvInstance;
-const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (ajv: AjvInstance) => void;
+const AjvClass = ((AjvModule as unknown as { default?: unknown }).default ?? AjvModule) as new (
+  opts: object,
+) => AjvInstance;
+const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (
+  ajv: AjvInstance,
+) => void;
 
 const ajv = new AjvClass({ allErrors: true, strict: false, addUsedSchema: false, validateSchema: true });
 addFormats(ajv);
@@ -113,14 +117,21 @@ function valueAt(doc: unknown, instancePath: string): unknown {
 /** One ajv error as gojsonschema's [type, description]. */
 function translate(e: ErrorObject, doc: unknown, field: string): [string, string] {
   const p = e.params as Record<string, unknown>;
-  const list = (xs: unknown): string => (Array.isArray(xs) ? xs.map((x) => JSON.stringify(x)).join(", ") : JSON.stringify(xs));
+  const list = (xs: unknown): string =>
+    Array.isArray(xs) ? xs.map((x) => JSON.stringify(x)).join(", ") : JSON.stringify(xs);
   switch (e.keyword) {
     case "type":
-      return ["invalid_type", `Invalid type. Expected: ${String(p.type)}, given: ${jsonTypeOf(valueAt(doc, e.instancePath))}`];
+      return [
+        "invalid_type",
+        `Invalid type. Expected: ${String(p.type)}, given: ${jsonTypeOf(valueAt(doc, e.instancePath))}`,
+      ];
     case "required":
       return ["required", `${String(p.missingProperty)} is required`];
     case "additionalProperties":
-      return ["additional_property_not_allowed", `Additional property ${String(p.additionalProperty)} is not allowed`];
+      return [
+        "additional_property_not_allowed",
+        `Additional property ${String(p.additionalProperty)} is not allowed`,
+      ];
     case "enum":
       return ["enum", `${field} must be one of the following: ${list(p.allowedValues)}`];
     case "const":

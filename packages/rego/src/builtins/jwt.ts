@@ -6,7 +6,14 @@
 import { parseJSON, toJSONText } from "../value/json.ts";
 import { RObject, RSet, compareNumbers, type Value } from "../value/value.ts";
 import { Base64Error, goBase64Decode } from "./gobase64.ts";
-import { keysFromCertOrJWK, KeyError, signWithJWK, TOKEN_ALGORITHMS, verifySignature, type VerificationKey } from "./jwt/keys.ts";
+import {
+  keysFromCertOrJWK,
+  KeyError,
+  signWithJWK,
+  TOKEN_ALGORITHMS,
+  verifySignature,
+  type VerificationKey,
+} from "./jwt/keys.ts";
 import { fail, objectOperand, stringOperand } from "./operands-b.ts";
 import type { BuiltinContext, BuiltinDef } from "./types.ts";
 
@@ -207,7 +214,8 @@ interface Constraints {
 }
 
 function timeFromValue(v: Value): number {
-  if (typeof v !== "number" && typeof v !== "bigint") throw new TokenError("token time constraint: must be a number");
+  if (typeof v !== "number" && typeof v !== "bigint")
+    throw new TokenError("token time constraint: must be a number");
   const t = Number(v);
   if (t < 0) throw new TokenError("token time constraint: must not be negative");
   return t;
@@ -233,7 +241,9 @@ function parseConstraints(o: RObject, ctx: BuiltinContext): Constraints {
         c.time = timeFromValue(v);
         break;
       default:
-        throw new TokenError(`unknown token validation constraint: ${typeof k === "string" ? k : toJSONText(k)}`);
+        throw new TokenError(
+          `unknown token validation constraint: ${typeof k === "string" ? k : toJSONText(k)}`,
+        );
     }
   }
   if (c.time === -1) {
@@ -258,7 +268,9 @@ function constraintsVerify(c: Constraints, h: TokenHeader, token: Token, signatu
       const byKid = c.keys.find((k) => k.kid === h.kid);
       if (byKid) return verifySignature(h.alg, byKid.key, data, signature);
     }
-    return c.keys.some((k) => (k.alg === "" || k.alg === h.alg) && verifySignature(h.alg, k.key, data, signature));
+    return c.keys.some(
+      (k) => (k.alg === "" || k.alg === h.alg) && verifySignature(h.alg, k.key, data, signature),
+    );
   }
   return verifySignature(h.alg, Buffer.from(c.secret, "utf8"), data, signature);
 }
@@ -312,13 +324,15 @@ function decodeVerify(jwtArg: Value, constraintsArg: Value, ctx: BuiltinContext)
   const nowSeconds = c.time / 1e9;
   const exp = payload.get("exp");
   if (exp !== undefined) {
-    if (typeof exp !== "number" && typeof exp !== "bigint") throw new TokenError("exp value must be a number");
+    if (typeof exp !== "number" && typeof exp !== "bigint")
+      throw new TokenError("exp value must be a number");
     // Expired when now >= exp (RFC 7519 §4.1.4).
     if (compareNumbers(nowSeconds, exp) !== -1) return unverified;
   }
   const nbf = payload.get("nbf");
   if (nbf !== undefined) {
-    if (typeof nbf !== "number" && typeof nbf !== "bigint") throw new TokenError("nbf value must be a number");
+    if (typeof nbf !== "number" && typeof nbf !== "bigint")
+      throw new TokenError("nbf value must be a number");
     if (compareNumbers(nowSeconds, nbf) === -1) return unverified;
   }
   return [true, header, payload];
@@ -326,12 +340,16 @@ function decodeVerify(jwtArg: Value, constraintsArg: Value, ctx: BuiltinContext)
 
 /** Go's json.Marshal escapes HTML-significant characters and the JS line separators. */
 function goJSON(v: Value): string {
-  return toJSONText(v).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  return toJSONText(v).replace(
+    /[<>&\u2028\u2029]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
 }
 
 /** jwsbb.HeaderGetString("alg") on the raw header bytes, with jwx's error texts. */
 function headerAlg(headerText: string): string {
-  if (headerText === "") throw new TokenError("missing or invalid 'alg' header: cannot parse JSON: cannot parse empty string");
+  if (headerText === "")
+    throw new TokenError("missing or invalid 'alg' header: cannot parse JSON: cannot parse empty string");
   let parsed: unknown;
   try {
     parsed = JSON.parse(headerText);
@@ -341,15 +359,18 @@ function headerAlg(headerText: string): string {
     }
     parsed = undefined;
   }
-  const alg = parsed !== null && typeof parsed === "object" ? (parsed as Record<string, unknown>).alg : undefined;
-  if (typeof alg !== "string") throw new TokenError(`missing or invalid 'alg' header: jwsbb: header "alg" not found`);
+  const alg =
+    parsed !== null && typeof parsed === "object" ? (parsed as Record<string, unknown>).alg : undefined;
+  if (typeof alg !== "string")
+    throw new TokenError(`missing or invalid 'alg' header: jwsbb: header "alg" not found`);
   return alg;
 }
 
 function headerTyp(headerText: string): string | undefined {
   try {
     const parsed = JSON.parse(headerText) as unknown;
-    const typ = parsed !== null && typeof parsed === "object" ? (parsed as Record<string, unknown>).typ : undefined;
+    const typ =
+      parsed !== null && typeof parsed === "object" ? (parsed as Record<string, unknown>).typ : undefined;
     return typeof typ === "string" ? typ : undefined;
   } catch {
     return undefined;
@@ -374,7 +395,9 @@ function encodeSign(headerText: string, payloadText: string, jwkText: string): s
     throw new TokenError("type is JWT but payload is not JSON");
   }
   const signingInput =
-    Buffer.from(headerText, "utf8").toString("base64url") + "." + Buffer.from(payloadText, "utf8").toString("base64url");
+    Buffer.from(headerText, "utf8").toString("base64url") +
+    "." +
+    Buffer.from(payloadText, "utf8").toString("base64url");
   const signature = signWithJWK(alg, jwkText, Buffer.from(signingInput, "utf8"));
   return `${signingInput}.${signature.toString("base64url")}`;
 }
@@ -384,7 +407,8 @@ function marshal(name: string, v: Value, what: string): string {
   const check = (x: Value): void => {
     if (x instanceof RObject) {
       for (const [k, val] of x.entries()) {
-        if (typeof k !== "string") throw fail(name, `failed to prepare JWT ${what} for marshalling: object key must be string`);
+        if (typeof k !== "string")
+          throw fail(name, `failed to prepare JWT ${what} for marshalling: object key must be string`);
         check(val);
       }
     } else if (Array.isArray(x)) x.forEach(check);
@@ -434,4 +458,3 @@ export const jwtBuiltins: BuiltinDef[] = [
     },
   },
 ];
-

@@ -4,7 +4,16 @@
 import { BuiltinError } from "../errors.ts";
 import { RObject, RSet, type Value } from "../value/value.ts";
 import { fail, stringOperand } from "./operands-b.ts";
-import { contains, formatIP, formatNet, isV4Mapped, parseCIDR, parseIP, rangeOf, type IPNet } from "./net/ip.ts";
+import {
+  contains,
+  formatIP,
+  formatNet,
+  isV4Mapped,
+  parseCIDR,
+  parseIP,
+  rangeOf,
+  type IPNet,
+} from "./net/ip.ts";
 import type { BuiltinDef } from "./types.ts";
 
 /**
@@ -69,7 +78,12 @@ function rangeToCIDRs(first: bigint, last: bigint): IPNet[] {
   const out: IPNet[] = [];
   while (lo <= hi) {
     let size = 0;
-    while (size < bits && (lo & ((1n << BigInt(size + 1)) - 1n)) === 0n && lo + (1n << BigInt(size + 1)) - 1n <= hi) size++;
+    while (
+      size < bits &&
+      (lo & ((1n << BigInt(size + 1)) - 1n)) === 0n &&
+      lo + (1n << BigInt(size + 1)) - 1n <= hi
+    )
+      size++;
     out.push({ ip: base + lo, prefix: bits - size, bits });
     lo += 1n << BigInt(size);
   }
@@ -82,7 +96,9 @@ function mergeNetworks(networks: IPNet[]): string[] {
     const [first, last] = rangeOf(n);
     return { first, last, network: n };
   });
-  ranges.sort((a, b) => (a.last !== b.last ? (a.last < b.last ? -1 : 1) : a.first < b.first ? -1 : a.first > b.first ? 1 : 0));
+  ranges.sort((a, b) =>
+    a.last !== b.last ? (a.last < b.last ? -1 : 1) : a.first < b.first ? -1 : a.first > b.first ? 1 : 0,
+  );
   for (let i = ranges.length - 1; i > 0; i--) {
     const cur = ranges[i]!;
     const prev = ranges[i - 1]!;
@@ -90,7 +106,11 @@ function mergeNetworks(networks: IPNet[]): string[] {
     const floor = isV4Mapped(cur.first) ? 0xffffn << 32n : 0n;
     const previousIP = cur.first > floor ? cur.first - 1n : cur.first;
     if (previousIP <= prev.last) {
-      ranges[i - 1] = { first: prev.first < cur.first ? prev.first : cur.first, last: cur.last, network: undefined };
+      ranges[i - 1] = {
+        first: prev.first < cur.first ? prev.first : cur.first,
+        last: cur.last,
+        network: undefined,
+      };
       ranges.splice(i, 1);
     }
   }
@@ -209,7 +229,8 @@ export const netBuiltins: BuiltinDef[] = [
       const cached = ctx.cache.get(key) as Value | undefined;
       if (cached !== undefined) return cached;
       const lookup = ctx.hooks.lookupIPAddr;
-      if (!lookup) throw fail(name, `cannot resolve ${host}: no DNS resolver (host hook lookupIPAddr) is configured`);
+      if (!lookup)
+        throw fail(name, `cannot resolve ${host}: no DNS resolver (host hook lookupIPAddr) is configured`);
       let addresses: string[];
       try {
         addresses = lookup(host);

@@ -12,7 +12,8 @@ export function stringOperand(name: string, v: Value, pos: number): string {
 }
 
 export function numberOperand(name: string, v: Value, pos: number): number | bigint {
-  if (typeof v !== "number" && typeof v !== "bigint") throw operandTypeError(name, pos, "number", typeName(v));
+  if (typeof v !== "number" && typeof v !== "bigint")
+    throw operandTypeError(name, pos, "number", typeName(v));
   return v;
 }
 

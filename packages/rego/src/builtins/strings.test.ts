@@ -122,6 +122,10 @@ test("prefix/suffix matching over strings, arrays and sets", () => {
 test("case, count, reverse, contains", () => {
   assert.equal(call("upper", "abc"), "ABC");
   assert.equal(call("lower", "ÀB"), "àb");
+  // Go's simple case mapping: no expansion, no final-sigma rule.
+  assert.equal(call("upper", "straße"), "STRAßE");
+  assert.equal(call("lower", "ΟΔΟΣ"), "οδοσ");
+  assert.equal(call("lower", "İ"), "i");
   assert.equal(call("strings.count", "cheese", "e"), 3);
   assert.equal(call("strings.count", "five", ""), 5);
   assert.equal(call("strings.reverse", "a😀b"), "b😀a");

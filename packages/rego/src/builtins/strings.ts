@@ -100,6 +100,25 @@ function stringsOf(name: string, v: Value, pos: number): string[] {
   throw typeError(name, pos, v, "string", "set", "array");
 }
 
+/**
+ * Go's strings.ToUpper/ToLower map each rune by Unicode's simple case mapping: "ß" stays "ß" and a final
+ * sigma is not special, where JS applies full, context-sensitive mappings. Map rune by rune and keep
+ * the rune when JS would expand it.
+ */
+function mapCase(s: string, upper: boolean): string {
+  if (isASCII(s)) return upper ? s.toUpperCase() : s.toLowerCase();
+  let out = "";
+  for (const ch of s) {
+    if (!upper && ch === "\u0130") {
+      out += "i"; // simple lowercase of U+0130 (JS gives "i\u0307")
+      continue;
+    }
+    const m = upper ? ch.toUpperCase() : ch.toLowerCase();
+    out += [...m].length === 1 ? m : ch;
+  }
+  return out;
+}
+
 function reverse(s: string): string {
   return runes(s).reverse().join("");
 }
@@ -154,8 +173,8 @@ export const stringsBuiltins: BuiltinDef[] = [
       return out;
     },
   },
-  { name: "lower", arity: 1, fn: (a) => str("lower", a, 1).toLowerCase() },
-  { name: "upper", arity: 1, fn: (a) => str("upper", a, 1).toUpperCase() },
+  { name: "lower", arity: 1, fn: (a) => mapCase(str("lower", a, 1), false) },
+  { name: "upper", arity: 1, fn: (a) => mapCase(str("upper", a, 1), true) },
   {
     name: "replace",
     arity: 3,

@@ -129,7 +129,10 @@ export const timeBuiltins: BuiltinDef[] = [
       let layout = stringOperand(name, layoutArg!, 1);
       const value = stringOperand(name, valueArg!, 2);
       layout = NAMED_LAYOUTS[layout] ?? layout;
-      return safeUnixNano(name, goTime(name, () => parseTime(layout, value)));
+      return safeUnixNano(
+        name,
+        goTime(name, () => parseTime(layout, value)),
+      );
     },
   },
   {
@@ -138,7 +141,10 @@ export const timeBuiltins: BuiltinDef[] = [
     fn: ([valueArg]) => {
       const name = "time.parse_rfc3339_ns";
       const value = stringOperand(name, valueArg!, 1);
-      return safeUnixNano(name, goTime(name, () => parseTime(NAMED_LAYOUTS.RFC3339!, value)));
+      return safeUnixNano(
+        name,
+        goTime(name, () => parseTime(NAMED_LAYOUTS.RFC3339!, value)),
+      );
     },
   },
   {
@@ -198,7 +204,14 @@ export const timeBuiltins: BuiltinDef[] = [
       const c = civil(t.ns, t.zone);
       // Far-out arguments cannot land inside the int64 range; reject them before float arithmetic.
       const LIMIT = 10_000_000n;
-      if (years > LIMIT || years < -LIMIT || months > 12n * LIMIT || months < -12n * LIMIT || days > 400n * LIMIT || days < -400n * LIMIT) {
+      if (
+        years > LIMIT ||
+        years < -LIMIT ||
+        months > 12n * LIMIT ||
+        months < -12n * LIMIT ||
+        days > 400n * LIMIT ||
+        days < -400n * LIMIT
+      ) {
         throw fail(name, "time outside of valid range");
       }
       const ns = fromCivil(

@@ -25,6 +25,10 @@ export interface HostHooks {
    * still resolve (as Go's resolver does without DNS); other names raise an eval_builtin_error.
    */
   lookupIPAddr?(name: string): string[];
+  /** The `opa.runtime()` document (OPA's runtime info: config, env, version…); absent: `{}`. */
+  runtime?(): Value;
+  /** Receives `trace(note)` notes when tracing is enabled; absent: `trace` is a no-op returning true. */
+  trace?(note: string): void;
   /** Receives `print(...)` output lines (already formatted as OPA does, with location prefix when enabled). */
   print?(line: string): void;
 }

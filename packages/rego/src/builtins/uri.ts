@@ -44,7 +44,7 @@ function shouldEscape(c: number, mode: Mode): boolean {
 function unescape(s: string, mode: Mode): string {
   const bytes = Buffer.from(s, "utf8");
   const out: number[] = [];
-  for (let i = 0; i < bytes.length; ) {
+  for (let i = 0; i < bytes.length;) {
     const c = bytes[i]!;
     if (c === 0x25) {
       if (i + 2 >= bytes.length || !isHex(bytes[i + 1]!) || !isHex(bytes[i + 2]!)) {
@@ -52,7 +52,8 @@ function unescape(s: string, mode: Mode): string {
       }
       const triple = bytes.subarray(i, i + 3).toString("latin1");
       // RFC 3986 §3.2.2: in a host, %-encoding is only for non-ASCII bytes (RFC 6874 adds %25 for zones).
-      if (mode === "host" && parseInt(triple[1]!, 16) < 8 && triple !== "%25") throw new URLError(`invalid URL escape ${quote(triple)}`);
+      if (mode === "host" && parseInt(triple[1]!, 16) < 8 && triple !== "%25")
+        throw new URLError(`invalid URL escape ${quote(triple)}`);
       out.push(parseInt(triple.slice(1), 16));
       i += 3;
       continue;
@@ -69,7 +70,9 @@ function unescape(s: string, mode: Mode): string {
 function escape(s: string, mode: Mode): string {
   let out = "";
   for (const b of Buffer.from(s, "utf8")) {
-    out += shouldEscape(b, mode) ? "%" + b.toString(16).toUpperCase().padStart(2, "0") : String.fromCharCode(b);
+    out += shouldEscape(b, mode)
+      ? "%" + b.toString(16).toUpperCase().padStart(2, "0")
+      : String.fromCharCode(b);
   }
   return out;
 }
@@ -84,7 +87,11 @@ function parseHost(host: string): string {
     if (!validOptionalPort(colonPort)) throw new URLError(`invalid port ${quote(colonPort)} after host`);
     const zone = host.slice(0, i).indexOf("%25");
     if (zone >= 0) {
-      return unescape(host.slice(0, zone), "host") + unescape(host.slice(zone, i), "zone") + unescape(host.slice(i), "host");
+      return (
+        unescape(host.slice(0, zone), "host") +
+        unescape(host.slice(zone, i), "zone") +
+        unescape(host.slice(i), "host")
+      );
     }
   } else {
     const i = host.lastIndexOf(":");
@@ -116,7 +123,6 @@ export interface GoURL {
 }
 
 function parseWithoutFragment(raw: string): GoURL {
-  // eslint-disable-next-line no-control-regex
   if (/[\x00-\x1f\x7f]/.test(raw)) throw new URLError("net/url: invalid control character in URL");
   const u: GoURL = { scheme: "", opaque: "", host: "", path: "", rawPath: "", rawQuery: "", fragment: "" };
   if (raw === "*") {
@@ -154,7 +160,8 @@ function parseWithoutFragment(raw: string): GoURL {
       u.opaque = rest;
       return u;
     }
-    if (rest.split("/")[0]!.includes(":")) throw new URLError("first path segment in URL cannot contain colon");
+    if (rest.split("/")[0]!.includes(":"))
+      throw new URLError("first path segment in URL cannot contain colon");
   }
   if ((u.scheme !== "" || !rest.startsWith("///")) && rest.startsWith("//")) {
     let authority = rest.slice(2);

@@ -8,7 +8,12 @@ import { Base64Error, stdBase64 } from "./gobase64.ts";
 import { pemDecode } from "./jwt/keys.ts";
 import { fail, objectOperand, stringOperand } from "./operands-b.ts";
 import type { BuiltinContext, BuiltinDef } from "./types.ts";
-import { EXT_KEY_USAGES, parseCertificateRequest, parseCertificates, type ParsedCertificate } from "./x509/certificate.ts";
+import {
+  EXT_KEY_USAGES,
+  parseCertificateRequest,
+  parseCertificates,
+  type ParsedCertificate,
+} from "./x509/certificate.ts";
 import { DerError } from "./x509/der.ts";
 import { verifyChain } from "./x509/verify.ts";
 
@@ -18,7 +23,8 @@ function run<T>(name: string, f: () => T): T {
   try {
     return f();
   } catch (e) {
-    if (e instanceof X509Error || e instanceof DerError || e instanceof Base64Error) throw fail(name, e.message);
+    if (e instanceof X509Error || e instanceof DerError || e instanceof Base64Error)
+      throw fail(name, e.message);
     throw e;
   }
 }
@@ -42,7 +48,8 @@ function certsFromString(input: string): ParsedCertificate[] {
   const fromPem = (text: string): ParsedCertificate[] => {
     const blocks = pemBlocks(text);
     for (const b of blocks) {
-      if (b.type !== "CERTIFICATE") throw new X509Error(`PEM block type is '${b.type}', expected CERTIFICATE`);
+      if (b.type !== "CERTIFICATE")
+        throw new X509Error(`PEM block type is '${b.type}', expected CERTIFICATE`);
     }
     return parseCertificates(Buffer.concat(blocks.map((b) => b.bytes)));
   };
@@ -54,7 +61,11 @@ function certsFromString(input: string): ParsedCertificate[] {
 
 const certsValue = (certs: ParsedCertificate[]): Value => certs.map((c) => c.json);
 
-function parseVerifyOptions(options: RObject): { dnsName: string; nowMs: number | undefined; keyUsages: number[] } {
+function parseVerifyOptions(options: RObject): {
+  dnsName: string;
+  nowMs: number | undefined;
+  keyUsages: number[];
+} {
   const out = { dnsName: "", nowMs: undefined as number | undefined, keyUsages: [] as number[] };
   for (const [k, v] of options.sortedEntries()) {
     if (typeof k !== "string") continue;
@@ -64,12 +75,15 @@ function parseVerifyOptions(options: RObject): { dnsName: string; nowMs: number 
         out.dnsName = v.replace(/^"+|"+$/g, "");
         break;
       case "CurrentTime":
-        if (typeof v !== "number" && typeof v !== "bigint") throw new X509Error("'CurrentTime' should be a number");
-        if (typeof v === "number" && !Number.isInteger(v)) throw new X509Error("'CurrentTime' should be a valid int64 number");
+        if (typeof v !== "number" && typeof v !== "bigint")
+          throw new X509Error("'CurrentTime' should be a number");
+        if (typeof v === "number" && !Number.isInteger(v))
+          throw new X509Error("'CurrentTime' should be a valid int64 number");
         out.nowMs = Number(BigInt(v) / 1_000_000n);
         break;
       case "MaxConstraintComparisons":
-        if (typeof v !== "number" && typeof v !== "bigint") throw new X509Error("'MaxConstraintComparisons' should be a number");
+        if (typeof v !== "number" && typeof v !== "bigint")
+          throw new X509Error("'MaxConstraintComparisons' should be a number");
         break;
       case "KeyUsages": {
         const items = Array.isArray(v) ? v : v instanceof RSet ? v.sorted() : undefined;
@@ -81,7 +95,8 @@ function parseVerifyOptions(options: RObject): { dnsName: string; nowMs: number 
           if (usage === undefined) invalid.push(u);
           else out.keyUsages.push(usage);
         }
-        if (invalid.length) throw new X509Error(`invalid entries for 'KeyUsages' found: [${invalid.join(" ")}]`);
+        if (invalid.length)
+          throw new X509Error(`invalid entries for 'KeyUsages' found: [${invalid.join(" ")}]`);
         break;
       }
       default:
@@ -134,12 +149,20 @@ function privateKeyJSON(key: KeyObject): Value {
         E: bigOf(jwk.e),
         D: bigOf(jwk.d),
         Primes: [bigOf(jwk.p), bigOf(jwk.q)],
-        Precomputed: RObject.fromRecord({ Dp: bigOf(jwk.dp), Dq: bigOf(jwk.dq), Qinv: bigOf(jwk.qi), CRTValues: [] }),
+        Precomputed: RObject.fromRecord({
+          Dp: bigOf(jwk.dp),
+          Dq: bigOf(jwk.dq),
+          Qinv: bigOf(jwk.qi),
+          CRTValues: [],
+        }),
       });
     case "ec":
       return RObject.fromRecord({ Curve: new RObject(), X: bigOf(jwk.x), Y: bigOf(jwk.y), D: bigOf(jwk.d) });
     case "ed25519":
-      return Buffer.concat([Buffer.from(jwk.d ?? "", "base64url"), Buffer.from(jwk.x ?? "", "base64url")]).toString("base64");
+      return Buffer.concat([
+        Buffer.from(jwk.d ?? "", "base64url"),
+        Buffer.from(jwk.x ?? "", "base64url"),
+      ]).toString("base64");
     default:
       return null;
   }
@@ -194,9 +217,15 @@ function keyPair(certText: string, keyText: string): Value {
   }
   if (!key) throw new X509Error("tls: failed to parse private key");
   const leaf = certs[0]!;
-  const certPub = createPublicKey({ key: Buffer.from(leaf.json.get("RawSubjectPublicKeyInfo") as string, "base64"), format: "der", type: "spki" });
+  const certPub = createPublicKey({
+    key: Buffer.from(leaf.json.get("RawSubjectPublicKeyInfo") as string, "base64"),
+    format: "der",
+    type: "spki",
+  });
   const derived = createPublicKey(key);
-  if (!certPub.export({ format: "der", type: "spki" }).equals(derived.export({ format: "der", type: "spki" }))) {
+  if (
+    !certPub.export({ format: "der", type: "spki" }).equals(derived.export({ format: "der", type: "spki" }))
+  ) {
     throw new X509Error("tls: private key does not match public key");
   }
   return RObject.fromRecord({
@@ -248,7 +277,11 @@ export const x509Builtins: BuiltinDef[] = [
         return [false, []];
       }
       const opts = run(name, () => parseVerifyOptions(options));
-      const chain = verifyChain(certs, { dnsName: opts.dnsName, nowMs: opts.nowMs ?? nowMs(ctx), keyUsages: opts.keyUsages });
+      const chain = verifyChain(certs, {
+        dnsName: opts.dnsName,
+        nowMs: opts.nowMs ?? nowMs(ctx),
+        keyUsages: opts.keyUsages,
+      });
       return chain ? [true, certsValue(chain)] : [false, []];
     },
   },
@@ -259,12 +292,17 @@ export const x509Builtins: BuiltinDef[] = [
       const name = "crypto.x509.parse_certificate_request";
       const input = stringOperand(name, a!, 1);
       return run(name, () => {
-        let bytes = input.startsWith("-----BEGIN CERTIFICATE REQUEST-----") ? Buffer.from(input, "utf8") : b64decode(input);
+        let bytes = input.startsWith("-----BEGIN CERTIFICATE REQUEST-----")
+          ? Buffer.from(input, "utf8")
+          : b64decode(input);
         const block = pemDecode(bytes.toString("latin1"));
-        if (block && block.type !== "CERTIFICATE REQUEST") throw new X509Error("invalid PEM-encoded certificate signing request");
+        if (block && block.type !== "CERTIFICATE REQUEST")
+          throw new X509Error("invalid PEM-encoded certificate signing request");
         if (block) bytes = block.bytes;
         if (bytes[0] !== 0x30) {
-          throw new X509Error(`asn1: structure error: tags don't match (16 vs {class:${(bytes[0] ?? 0) >> 6} tag:${(bytes[0] ?? 0) & 0x1f}})`);
+          throw new X509Error(
+            `asn1: structure error: tags don't match (16 vs {class:${(bytes[0] ?? 0) >> 6} tag:${(bytes[0] ?? 0) & 0x1f}})`,
+          );
         }
         return parseCertificateRequest(bytes);
       });

@@ -62,19 +62,29 @@ function keyText(k: unknown): string {
 }
 
 function parseYAML(name: string, text: string): Value {
-  const doc = YAML.parseDocument(text, { version: "1.1", intAsBigInt: true, uniqueKeys: false });
-  if (doc.errors.length > 0) throw builtinError(name, goYamlError(doc.errors[0]!));
   let js: unknown;
   try {
-    js = doc.toJS({ mapAsMap: true, maxAliasCount: MAX_ALIAS_COUNT });
+    const doc = YAML.parseDocument(text, {
+      version: "1.1",
+      intAsBigInt: true,
+      uniqueKeys: false,
+      // go-yaml v2 leaves timestamps as strings when decoding into interface{}.
+      customTags: (tags) =>
+        tags.filter((t) => typeof t === "string" || t.tag !== "tag:yaml.org,2002:timestamp"),
+    });
+    const first = doc.errors[0];
+    if (first && /Maximum call stack/.test(first.message)) throw new RangeError(first.message);
+    if (first) throw builtinError(name, goYamlError(first));
+    js = normalise(doc.toJS({ mapAsMap: true, maxAliasCount: MAX_ALIAS_COUNT }));
   } catch (e) {
-    throw new BuiltinError("eval_builtin_error", `${name}: ${e instanceof Error ? e.message : String(e)}`);
-  }
-  try {
-    return fromJS(normalise(js) ?? null);
-  } catch (e) {
+    if (e instanceof BuiltinError) throw e;
+    if (e instanceof RangeError) {
+      // Nesting deep enough to exhaust the stack: a limit, not a crash.
+      throw new BuiltinError("eval_limit_error", `${name}: document nested too deeply`, { halt: true });
+    }
     throw builtinError(name, e instanceof Error ? e.message : String(e));
   }
+  return fromJS(js ?? null);
 }
 
 export const yamlBuiltins: BuiltinDef[] = [
@@ -94,8 +104,13 @@ export const yamlBuiltins: BuiltinDef[] = [
     arity: 1,
     fn: ([s]) => {
       if (typeof s !== "string") return false;
-      const doc = YAML.parseDocument(s, { version: "1.1", uniqueKeys: false });
-      return doc.errors.length === 0;
+      try {
+        parseYAML("yaml.is_valid", s);
+        return true;
+      } catch (e) {
+        if (e instanceof BuiltinError && !e.halt) return false;
+        throw e;
+      }
     },
   },
 ];

@@ -258,6 +258,7 @@ export class Compiler {
     const cbody = rc.body(body, scope);
     void locals;
     const sctx = rc.safetyContext(new Set());
+    const source = [...cbody.lits];
     reorderBody(cbody, new Set(), sctx);
     const vars: [string, number][] = [];
     const seen = new Set<string>();
@@ -268,7 +269,7 @@ export class Compiler {
       seen.add(n);
       vars.push([n, i]);
     }
-    return { body: cbody, nslots: slots.size, vars };
+    return { body: cbody, nslots: slots.size, vars, source };
   }
 }
 
@@ -277,6 +278,8 @@ export interface CompiledQuery {
   nslots: number;
   /** User-visible query vars (name → slot), as OPA reports bindings. */
   vars: [string, number][];
+  /** The literals in source order (the body holds them reordered for safety). */
+  source: CLit[];
 }
 
 function dotted(op: Term[]): string {

@@ -113,7 +113,10 @@ test("regorus's Kata policies parse as v0 (regorus runs them with set_rego_v0)",
   const cases = readdirSync(dir).filter((d) => statSync(path.join(dir, d)).isDirectory());
   assert.equal(cases.length, 12);
   for (const c of cases) {
-    const m = parseModule(readFileSync(path.join(dir, c, "policy.rego"), "utf8"), { file: "policy.rego", version: "v0" });
+    const m = parseModule(readFileSync(path.join(dir, c, "policy.rego"), "utf8"), {
+      file: "policy.rego",
+      version: "v0",
+    });
     assert.deepEqual(m.package.path, ["agent_policy"]);
     assert.ok(m.rules.length > 100, c);
   }

@@ -65,3 +65,5 @@ export function parseTerm(text: string, options: ParseQueryOptions = {}): Term {
   }
   return e.body.term;
 }
+export { regoV1ModuleErrors, importName, DEPRECATED_BUILTINS } from "./v1-checks.ts";
+export { walkModule, walkRule, walkBody, walkExpr, walkTerm, type Visitor } from "./walk.ts";

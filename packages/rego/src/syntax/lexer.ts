@@ -386,7 +386,8 @@ export class Lexer {
       if (c === CH_BACKSLASH) {
         const d = s.charCodeAt(this.i);
         if (isSimpleEscape(d)) this.advance();
-        else if (d === 117 /* u */) // OPA steps over `u` and three more characters; the fourth is scanned as usual.
+        else if (d === 117 /* u */)
+          // OPA steps over `u` and three more characters; the fourth is scanned as usual.
           for (let k = 0; k < 4 && this.i < s.length && s.charCodeAt(this.i) !== CH_LF; k++) this.advance();
         else error ??= "illegal escape sequence";
       }
@@ -426,7 +427,7 @@ export class Lexer {
     let from = this.i;
     let kind: TokKind = Tok.TemplatePart;
     let error: string | undefined;
-    let end = -1;
+    let end: number;
     for (;;) {
       const c = s.charCodeAt(this.i);
       if (this.i >= s.length || (!raw && c === CH_LF)) {
@@ -457,8 +458,9 @@ export class Lexer {
         if (!raw) {
           this.advance();
           if (isSimpleEscape(d)) this.advance();
-          else if (d === 117) // OPA steps over `u` and three more characters; the fourth is scanned as usual.
-          for (let k = 0; k < 4 && this.i < s.length && s.charCodeAt(this.i) !== CH_LF; k++) this.advance();
+          else if (d === 117)
+            // OPA steps over `u` and three more characters; the fourth is scanned as usual.
+            for (let k = 0; k < 4 && this.i < s.length && s.charCodeAt(this.i) !== CH_LF; k++) this.advance();
           else error ??= "illegal escape sequence";
           continue;
         }
@@ -481,6 +483,13 @@ export class Lexer {
 function isSimpleEscape(d: number): boolean {
   // \\ \" \/ \b \f \n \r \t (JSON)
   return (
-    d === CH_BACKSLASH || d === CH_DQUOTE || d === CH_SLASH || d === 98 || d === 102 || d === 110 || d === 114 || d === 116
+    d === CH_BACKSLASH ||
+    d === CH_DQUOTE ||
+    d === CH_SLASH ||
+    d === 98 ||
+    d === 102 ||
+    d === 110 ||
+    d === 114 ||
+    d === 116
   );
 }

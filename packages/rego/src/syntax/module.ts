@@ -4,7 +4,18 @@
  * v1/ast/parser_ext.go (`p := 1`, `p[x] = y`, `f(x) = y`, `p.q.r` …) and the Rego v1 rule checks of
  * v1/ast/rego_v1.go (`if` and `contains` required, no keyword rule names).
  */
-import type { Body, Expr, Import, Location, Module, Package, RegoVersion, Rule, RuleHead, Term } from "./ast.ts";
+import type {
+  Body,
+  Expr,
+  Import,
+  Location,
+  Module,
+  Package,
+  RegoVersion,
+  Rule,
+  RuleHead,
+  Term,
+} from "./ast.ts";
 import { Tok } from "./lexer.ts";
 import { BASE_KEYWORDS, FUTURE_KEYWORDS_V0, Parser, mkExpr, valueName } from "./parser.ts";
 import { parseFailure } from "./parse-error.ts";
@@ -435,7 +446,9 @@ export class ModuleParser extends Parser {
     return finishHead(rule);
   }
 
-  private parseHead(isDefault: boolean): { head: { head: RuleHead; generatedValue: boolean }; usesContains: boolean } | null {
+  private parseHead(
+    isDefault: boolean,
+  ): { head: { head: RuleHead; generatedValue: boolean }; usesContains: boolean } | null {
     const loc = this.loc();
     const v = this.parseVar();
     // OPA parseHeadFinish: an operator glued to the name is an error; whitespace may precede `[`, `.`, `(`.
@@ -471,7 +484,9 @@ export class ModuleParser extends Parser {
     let generatedValue = false;
     if (this.isKw("contains")) {
       if (head.args) {
-        this.illegal(`the contains keyword can only be used with multi-value rule definitions (e.g., ${name} contains <VALUE> { ... })`);
+        this.illegal(
+          `the contains keyword can only be used with multi-value rule definitions (e.g., ${name} contains <VALUE> { ... })`,
+        );
       }
       this.scan();
       const key = this.parseTermInfixCall();
@@ -496,7 +511,8 @@ export class ModuleParser extends Parser {
       const value = this.parseTermInfixCall();
       if (value === null) {
         if (head.args) this.illegal(`expected function value term (e.g., ${name}(...) := <VALUE> { ... })`);
-        else if (isDefault) this.illegal(`expected default rule value term (e.g., default ${name} := <VALUE>)`);
+        else if (isDefault)
+          this.illegal(`expected default rule value term (e.g., default ${name} := <VALUE>)`);
         else this.illegal(`expected rule value term (e.g., ${name} := <VALUE> { ... })`);
         return null;
       }
@@ -610,7 +626,8 @@ export class ModuleParser extends Parser {
     if (expr.with.length > 0) return fail("expressions using with keyword cannot be used for rule head");
     if (expr.negated) return fail("negated expressions cannot be used for rule head");
     const b = expr.body;
-    if (b.type === "some" || b.type === "somein") return fail("'some' declarations cannot be used for rule head");
+    if (b.type === "some" || b.type === "somein")
+      return fail("'some' declarations cannot be used for rule head");
     const make = (head: RuleHead, loc: Location, generatedValue: boolean): Rule => {
       const rule: Rule = { head, body: [trueExpr(loc)], default: false, loc };
       const m = this.newMeta(rule);
@@ -624,12 +641,24 @@ export class ModuleParser extends Parser {
       if (t.terms[0]!.type !== "var") return fail(`invalid rule head: ${termToString(t)}`);
       if (t.terms.length > 2) {
         // `p.q.r` alone: a single-value rule with value true
-        const head: RuleHead = { ref: t.terms, value: { type: "boolean", value: true, loc: t.loc }, assign: false, kind: "complete", loc: t.loc };
+        const head: RuleHead = {
+          ref: t.terms,
+          value: { type: "boolean", value: true, loc: t.loc },
+          assign: false,
+          kind: "complete",
+          loc: t.loc,
+        };
         return make(head, t.loc, true);
       }
       if (t.terms.length === 1) return fail("refs cannot be used for rule head");
       // `p[x]` / `p.a` alone: a multi-value rule
-      const head: RuleHead = { ref: [t.terms[0]!], key: t.terms[1]!, assign: false, kind: "partial_set", loc: t.loc };
+      const head: RuleHead = {
+        ref: [t.terms[0]!],
+        key: t.terms[1]!,
+        assign: false,
+        kind: "partial_set",
+        loc: t.loc,
+      };
       return make(head, t.loc, false);
     }
     if (b.type !== "call") return fail("expression cannot be used for rule head");
@@ -640,7 +669,14 @@ export class ModuleParser extends Parser {
       const assign = opName === "assign";
       if (lhs.type === "call") {
         if (lhs.op.terms[0]!.type !== "var") return fail(`invalid rule head: ${refToString(lhs.op.terms)}`);
-        const head: RuleHead = { ref: lhs.op.terms, args: lhs.args, value: rhs, assign, kind: "function", loc: expr.loc };
+        const head: RuleHead = {
+          ref: lhs.op.terms,
+          args: lhs.args,
+          value: rhs,
+          assign,
+          kind: "function",
+          loc: expr.loc,
+        };
         return make(head, expr.loc, false);
       }
       if (lhs.type === "ref") {
@@ -672,7 +708,11 @@ export class ModuleParser extends Parser {
 
   /** v1/ast/rego_v1.go checkRegoV1Rule. */
   private checkRegoV1(rule: Rule): void {
-    const meta = this.meta.get(rule) ?? { keywords: new Set<string>(), generatedBody: false, generatedValue: false };
+    const meta = this.meta.get(rule) ?? {
+      keywords: new Set<string>(),
+      generatedBody: false,
+      generatedValue: false,
+    };
     const h = rule.head;
     const t = h.args ? "function" : "rule";
     const first = h.ref[0]!;

@@ -17,7 +17,9 @@ export class RegoParseError extends RegoError {
   constructor(detail: string, location: Location, source?: string, offset?: number) {
     super("rego_parse_error", detail, location);
     this.name = "RegoParseError";
-    const where = location.file ? `${location.file}:${location.row}:${location.col}` : `${location.row}:${location.col}`;
+    const where = location.file
+      ? `${location.file}:${location.row}:${location.col}`
+      : `${location.row}:${location.col}`;
     let text = `${where}: rego_parse_error: ${detail}`;
     if (source !== undefined && offset !== undefined) {
       const { line, index } = lineAt(source, offset);

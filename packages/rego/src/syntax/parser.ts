@@ -177,7 +177,9 @@ export class Parser {
   }
 
   toErrors(): RegoParseError[] {
-    return this.errors.map((e) => new RegoParseError(e.msg, { file: this.file, row: e.row, col: e.col }, this.src, e.offset));
+    return this.errors.map(
+      (e) => new RegoParseError(e.msg, { file: this.file, row: e.row, col: e.col }, this.src, e.offset),
+    );
   }
 
   /** Runs `f`, converting the recursion-limit abort and JS stack exhaustion into recorded errors. */
@@ -187,7 +189,12 @@ export class Parser {
     } catch (e) {
       if (e instanceof AbortParse) return null;
       if (e instanceof RangeError) {
-        this.errors.push({ msg: "max parsing recursion depth exceeded", row: this.tok.row, col: this.tok.col, offset: this.tok.start });
+        this.errors.push({
+          msg: "max parsing recursion depth exceeded",
+          row: this.tok.row,
+          col: this.tok.col,
+          offset: this.tok.start,
+        });
         return null;
       }
       throw e;
@@ -475,7 +482,10 @@ export class Parser {
       if (name === "internal.member_2" && term.args.length === 2) {
         expr = mkExpr({ type: "somein", value: term.args[0]!, collection: term.args[1]! }, loc);
       } else if (name === "internal.member_3" && term.args.length === 3) {
-        expr = mkExpr({ type: "somein", key: term.args[0]!, value: term.args[1]!, collection: term.args[2]! }, loc);
+        expr = mkExpr(
+          { type: "somein", key: term.args[0]!, value: term.args[1]!, collection: term.args[2]! },
+          loc,
+        );
       } else {
         this.illegal("expected `x in xs` or `x, y in xs` expression");
         return null;
@@ -489,7 +499,8 @@ export class Parser {
     }
     this.restore(s);
     const hint =
-      !this.keywords.has("in") && this.futureKeywordWouldParse(() => {
+      !this.keywords.has("in") &&
+      this.futureKeywordWouldParse(() => {
         this.scan();
         const t = this.parseTermInfixCall();
         return t !== null && t.type === "call" && t.op.terms.length === 2;
@@ -498,7 +509,11 @@ export class Parser {
     for (;;) {
       this.scan();
       if (!this.isIdent()) {
-        this.illegal(hint ? "expected var (hint: `import future.keywords.in` for `some x in xs` expressions)" : "expected var");
+        this.illegal(
+          hint
+            ? "expected var (hint: `import future.keywords.in` for `some x in xs` expressions)"
+            : "expected var",
+        );
         return null;
       }
       vars.push(this.parseVar());
@@ -514,15 +529,13 @@ export class Parser {
     const kws = this.keywords;
     this.keywords = new Set([...kws, ...FUTURE_KEYWORDS_V0]);
     this.cacheEnabled = false;
-    let ok = false;
     try {
-      ok = this.guard(f) ?? false;
+      return this.guard(f) ?? false;
     } finally {
       this.keywords = kws;
       this.cacheEnabled = true;
       this.restore(s);
     }
-    return ok;
   }
 
   private parseEvery(): Expr | null {
@@ -565,7 +578,10 @@ export class Parser {
     const body = this.parseBody(Tok.RBrace);
     if (body === null) return null;
     this.scan();
-    const expr = mkExpr(key ? { type: "every", key, value, domain, body } : { type: "every", value, domain, body }, loc);
+    const expr = mkExpr(
+      key ? { type: "every", key, value, domain, body } : { type: "every", value, domain, body },
+      loc,
+    );
     if (this.isKw("with")) {
       const withs = this.parseWith();
       if (withs === null) return null;
@@ -1008,7 +1024,12 @@ export class Parser {
     }
   }
 
-  private parseObjectFinish(key: Term, val: Term, potentialComprehension: boolean, loc: Location): Term | null {
+  private parseObjectFinish(
+    key: Term,
+    val: Term,
+    potentialComprehension: boolean,
+    loc: Location,
+  ): Term | null {
     this.enter();
     try {
       switch (this.k()) {

@@ -3,6 +3,8 @@
  *   ARK  RSA-4096, self-signed, RSASSA-PSS SHA-384 (salt 48), CA, keyCertSign+cRLSign, 25 years
  *   ASK  RSA-4096, signed by the ARK, CA pathlen 0, keyCertSign, CRL DP, 25 years
  *   VCEK ECDSA P-384, signed by the ASK, only AMD extensions (TCB, productName, hwID), 7 years, back-dated a day
+ *   ASVK RSA-4096, signed by the ARK, like the ASK (created on first VLEK use)
+ *   VLEK ECDSA P-384, signed by the ASVK, AMD extensions with cspId instead of hwID, 1 year (as AWS's)
  * plus one simulated chip (CHIP_ID) whose VCEK is derived from a secret and the TCB. Names carry AMD's location
  * attributes but every CN starts with "SIMULATED" so nobody mistakes them for AMD's.
  */
@@ -19,7 +21,7 @@ import {
 } from "../keys.ts";
 import type { StateDir } from "../state.ts";
 import { encodeSnpTcb, type SnpProduct, type SnpTcb } from "./products.ts";
-import { vcekExtensions } from "./vcek-extensions.ts";
+import { amdKeyExtensions } from "./vcek-extensions.ts";
 
 const RSA = "rsa-pss-4096-sha384" as const;
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -31,17 +33,33 @@ export function amdName(commonName: string): string {
 }
 
 /** Where a real ASK points its CRL; the simulated one points at a name that can never resolve (RFC 2606). */
-export function amdCrlUrl(product: SnpProduct): string {
-  return `https://kds.cocoon-simulator.invalid/vcek/v1/${product}/crl`;
+export function amdCrlUrl(product: SnpProduct, kind: "vcek" | "vlek" = "vcek"): string {
+  return `https://kds.cocoon-simulator.invalid/${kind}/v1/${product}/crl`;
 }
 
-export interface IssuedVcek {
+/** The cspId the simulated cloud provider's VLEKs carry (genuine: e.g. "CN=cc-us-east-2.amazonaws.com"). */
+export const SIMULATED_CSP_ID = "CN=simulated-csp.cocoon-simulator.invalid";
+
+export type AmdSigner = "VCEK" | "VLEK";
+
+export interface IssuedAmdKey {
+  signer: AmdSigner;
+  /** The VCEK or VLEK certificate. */
   der: Uint8Array;
+  /** The ASK (VCEK) or ASVK (VLEK) that issued it. */
+  intermediate: Uint8Array;
   privateKey: CryptoKey;
   publicKey: CryptoKey;
 }
 
+interface Asvk {
+  der: Uint8Array;
+  keys: CryptoKeyPair;
+  cspSecret: Uint8Array;
+}
+
 const GROUP_FILES = ["ark.der", "ark.key", "ask.der", "ask.key", "chip-secret"] as const;
+const VLEK_GROUP_FILES = ["asvk.der", "asvk.key", "csp-secret"] as const;
 
 export class AmdHierarchy {
   readonly product: SnpProduct;
@@ -53,6 +71,7 @@ export class AmdHierarchy {
   private readonly ark: CryptoKeyPair;
   private readonly ask: CryptoKeyPair;
   private readonly chipSecret: Uint8Array;
+  private asvk: Promise<Asvk> | undefined;
 
   private constructor(args: {
     product: SnpProduct;
@@ -97,28 +116,60 @@ export class AmdHierarchy {
   }
 
   /** The VCEK for this chip at `tcb`: derived key, certificate issued once per TCB and kept in the state dir. */
-  async vcek(tcb: SnpTcb, now: Date): Promise<IssuedVcek> {
+  async vcek(tcb: SnpTcb, now: Date): Promise<IssuedAmdKey> {
+    return this.issue("VCEK", tcb, now);
+  }
+
+  /** The simulated cloud provider's VLEK at `tcb` (not chip-specific), issued by the ASVK. */
+  async vlek(tcb: SnpTcb, now: Date): Promise<IssuedAmdKey> {
+    return this.issue("VLEK", tcb, now);
+  }
+
+  /** The ASVK certificate (created on first use). */
+  async asvkDer(now: Date): Promise<Uint8Array> {
+    return (await this.loadAsvk(now)).der;
+  }
+
+  private loadAsvk(now: Date): Promise<Asvk> {
+    this.asvk ??= (async () => {
+      const files = await this.state.loadOrCreateGroup(`amd/${this.product}/vlek-ca`, VLEK_GROUP_FILES, () =>
+        createAsvk(this.product, this.arkDer, this.ark, now),
+      );
+      return { der: files["asvk.der"]!, keys: await importKeyPair(RSA, files["asvk.key"]!), cspSecret: files["csp-secret"]! };
+    })();
+    return this.asvk;
+  }
+
+  private async issue(signer: AmdSigner, tcb: SnpTcb, now: Date): Promise<IssuedAmdKey> {
     const tcbHex = Buffer.from(encodeSnpTcb(this.product, tcb)).toString("hex");
-    const keys = await deriveEcKeyPair("P-384", this.chipSecret, `SIMULATED VCEK ${this.product} ${tcbHex}`);
+    const asvk = signer === "VLEK" ? await this.loadAsvk(now) : undefined;
+    const issuer = asvk ? { der: asvk.der, keys: asvk.keys } : { der: this.askDer, keys: this.ask };
+    const secret = asvk ? asvk.cspSecret : this.chipSecret;
+    const keys = await deriveEcKeyPair("P-384", secret, `SIMULATED ${signer} ${this.product} ${tcbHex}`);
     const spki = new Uint8Array(await webcrypto.subtle.exportKey("spki", keys.publicKey));
-    const rel = `amd/${this.product}/vcek/${tcbHex}.der`;
+    const rel = `amd/${this.product}/${signer.toLowerCase()}/${tcbHex}.der`;
+    const result = (der: Uint8Array): IssuedAmdKey => ({ signer, der, intermediate: issuer.der, ...keys });
     const cached = await this.state.readOptional(rel);
-    if (cached && usable(cached, spki, now)) return { der: cached, ...keys };
+    if (cached && usable(cached, spki, now)) return result(cached);
     const notBefore = new Date(now.getTime() - DAY_MS); // KDS back-dates VCEKs by about a day (evidence.md §2.4)
     const cert = await x509.X509CertificateGenerator.create({
       serialNumber: "00",
-      subject: amdName("SEV-VCEK"),
-      issuer: new x509.X509Certificate(this.askDer).subject,
+      subject: amdName(`SEV-${signer}`),
+      issuer: new x509.X509Certificate(issuer.der).subject,
       notBefore,
-      notAfter: new Date(notBefore.getTime() + 7 * YEAR_MS),
+      notAfter: new Date(notBefore.getTime() + (signer === "VCEK" ? 7 : 1) * YEAR_MS),
       publicKey: keys.publicKey,
-      signingKey: this.ask.privateKey,
+      signingKey: issuer.keys.privateKey,
       signingAlgorithm: signingAlgorithm(RSA),
-      extensions: vcekExtensions(this.product, tcb, this.hwId),
+      extensions: amdKeyExtensions(
+        this.product,
+        tcb,
+        signer === "VCEK" ? { kind: "VCEK", hwId: this.hwId } : { kind: "VLEK", cspId: SIMULATED_CSP_ID },
+      ),
     });
     const der = new Uint8Array(cert.rawData);
     await this.state.writeAtomic(rel, der, 0o644);
-    return { der, ...keys };
+    return result(der);
   }
 
   /** A fresh CRL signed by the ARK, as KDS serves at {vcek}/v1/{product}/crl (empty: nothing is revoked). */
@@ -190,5 +241,38 @@ async function create(product: SnpProduct, now: Date): Promise<Record<string, Ui
     "ask.der": new Uint8Array(askCert.rawData),
     "ask.key": await exportPkcs8(ask.privateKey),
     "chip-secret": new Uint8Array(randomBytes(32)),
+  };
+}
+
+async function createAsvk(
+  product: SnpProduct,
+  arkDer: Uint8Array,
+  ark: CryptoKeyPair,
+  now: Date,
+): Promise<Record<string, Uint8Array>> {
+  const arkCert = new x509.X509Certificate(arkDer);
+  const notBefore = new Date(now.getTime() - DAY_MS);
+  const asvk = await generateKeyPair(RSA);
+  const cert = await x509.X509CertificateGenerator.create({
+    serialNumber: "010002",
+    subject: amdName(`SEV-VLEK-${product}`),
+    issuer: arkCert.subject,
+    notBefore,
+    notAfter: new Date(notBefore.getTime() + 25 * YEAR_MS),
+    publicKey: asvk.publicKey,
+    signingKey: ark.privateKey,
+    signingAlgorithm: signingAlgorithm(RSA),
+    extensions: [
+      await x509.SubjectKeyIdentifierExtension.create(asvk.publicKey),
+      await x509.AuthorityKeyIdentifierExtension.create(ark.publicKey),
+      new x509.BasicConstraintsExtension(true, 0, true),
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign, true),
+      new x509.CRLDistributionPointsExtension([amdCrlUrl(product, "vlek")]),
+    ],
+  });
+  return {
+    "asvk.der": new Uint8Array(cert.rawData),
+    "asvk.key": await exportPkcs8(asvk.privateKey),
+    "csp-secret": new Uint8Array(randomBytes(32)),
   };
 }

@@ -18,8 +18,16 @@ function extensionShape(der: Uint8Array): string[] {
 
 const genuine: Array<{ file: string; product: SnpProduct; tcb: SnpTcb }> = [
   { file: "gsg_milan_v2/vcek.der", product: "Milan", tcb: { bootloader: 2, tee: 0, snp: 5, microcode: 68 } },
-  { file: "trustee_genoa_v3/vcek.der", product: "Genoa", tcb: { bootloader: 10, tee: 0, snp: 23, microcode: 25 } },
-  { file: "virtee_turin_vcek_only/vcek.der", product: "Turin", tcb: { fmc: 0, bootloader: 0, tee: 0, snp: 0, microcode: 9 } },
+  {
+    file: "trustee_genoa_v3/vcek.der",
+    product: "Genoa",
+    tcb: { bootloader: 10, tee: 0, snp: 23, microcode: 25 },
+  },
+  {
+    file: "virtee_turin_vcek_only/vcek.der",
+    product: "Turin",
+    tcb: { fmc: 0, bootloader: 0, tee: 0, snp: 0, microcode: 9 },
+  },
 ];
 
 for (const { file, product, tcb } of genuine) {
@@ -32,6 +40,6 @@ for (const { file, product, tcb } of genuine) {
     const cert = new X509Certificate(simulated.der);
     assert.equal(cert.publicKey.algorithm.name, "ECDSA");
     assert.equal((cert.publicKey.algorithm as { namedCurve?: string }).namedCurve, "P-384");
-    assert.equal(cert.signatureAlgorithm.name, "RSA-PSS");
+    assert.equal((cert.signatureAlgorithm as unknown as { name: string }).name, "RSA-PSS");
   });
 }

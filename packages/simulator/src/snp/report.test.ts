@@ -2,7 +2,9 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { X509Certificate } from "node:crypto";
 import { parseAmdCertificate, parseSnpReport, verifySnp } from "@cocoon/evidence";
-import { sharedSimulator } from "../test/fixture.ts";
+import { fixedClock } from "@cocoon/core";
+import { sharedSimulator, tempDir } from "../test/fixture.ts";
+import { Simulator } from "../simulator.ts";
 import { decodeSnpFields } from "./codec.ts";
 import { CERT_TABLE_GUID, decodeCertTable } from "./cert-table.ts";
 import { SimulatorInputError } from "../errors.ts";
@@ -132,6 +134,17 @@ test("round trip: verifySnp accepts the report only when the simulated ARK is tr
   assert.equal(ok.claims["simulated"], true);
   assert.equal(ok.tcbStatus, "UpToDate");
 
+  // The ARK-signed CRL the simulated KDS would serve is accepted as collateral.
+  const crl = await (await sim.amd("Milan")).crl(new Date());
+  const withCrl = verifySnp(out.report, {
+    trust,
+    certificates,
+    collateral: { crls: [crl] },
+    requireCrl: true,
+  });
+  assert.deepEqual(withCrl.failures, []);
+  assert.ok(withCrl.checks.some((c) => c.check === "snp.cert.crl" && c.ok));
+
   const untrusted = verifySnp(out.report, { certificates: [out.vcek, out.ask, out.ark] });
   assert.equal(untrusted.valid, false);
   assert.ok(untrusted.failures.some((f) => f.check === "snp.cert.chain"));
@@ -192,4 +205,15 @@ test("bad sizes and values are typed SimulatorInputErrors", async () => {
     SimulatorInputError,
   );
   await assert.rejects(sim.snpReport({ version: 6 as 5 }), SimulatorInputError);
+});
+
+test("the simulator's clock dates every certificate: evidence made 'in 2031' verifies then, not in 2020", async () => {
+  const when = new Date("2031-03-01T12:00:00Z");
+  const sim = await Simulator.open({ stateDir: tempDir(), clock: fixedClock(when) });
+  const out = await sim.snpReport({});
+  const trust = await sim.trustAnchors(["Milan"]);
+  const certificates = [out.vcek, out.ask];
+  assert.deepEqual(verifySnp(out.report, { trust, certificates, now: when }).failures, []);
+  const early = verifySnp(out.report, { trust, certificates, now: new Date("2020-01-01T00:00:00Z") });
+  assert.ok(early.failures.some((f) => f.check === "snp.cert.validity"));
 });

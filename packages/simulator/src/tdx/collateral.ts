@@ -51,6 +51,27 @@ export interface CollateralOptions {
 const QE_ATTRIBUTES_MASK = "FBFFFFFFFFFFFFFF0000000000000000";
 const TCB_EVALUATION_DATA_NUMBER = 17;
 
+/** Component labels Intel attaches to TDX-platform TCB levels (genuine tcbInfo of vectors/tdx/dcapqvl). */
+const SGX_COMPONENT_LABELS: Array<{ category?: string; type?: string }> = [
+  { category: "BIOS", type: "Early Microcode Update" },
+  { category: "OS/VMM", type: "SGX Late Microcode Update" },
+  { category: "OS/VMM", type: "TXT SINIT" },
+  { category: "BIOS" },
+  { category: "BIOS" },
+  { category: "BIOS" },
+  {},
+  { category: "OS/VMM", type: "SEAMLDR ACM" },
+];
+const TDX_COMPONENT_LABELS: Array<{ category?: string; type?: string }> = [
+  { category: "OS/VMM", type: "TDX Module" },
+  { category: "OS/VMM", type: "TDX Module" },
+  { category: "OS/VMM", type: "TDX Late Microcode Update" },
+];
+
+function components(svns: Uint8Array, labels: Array<{ category?: string; type?: string }>): object[] {
+  return Array.from(svns, (svn, i) => ({ svn, ...labels[i] }));
+}
+
 const HEX = (b: Uint8Array): string => Buffer.from(b).toString("hex").toUpperCase();
 
 /** Intel's timestamp style: whole seconds, "Z". */
@@ -69,9 +90,9 @@ export function tcbInfoJson(platform: PlatformTcbFacts, options: CollateralOptio
   const status = options.tcbStatus ?? "UpToDate";
   const level: Record<string, unknown> = {
     tcb: {
-      sgxtcbcomponents: Array.from(platform.cpuSvn, (svn) => ({ svn })),
+      sgxtcbcomponents: components(platform.cpuSvn, SGX_COMPONENT_LABELS),
       pcesvn: platform.pceSvn,
-      tdxtcbcomponents: Array.from(platform.teeTcbSvn, (svn) => ({ svn })),
+      tdxtcbcomponents: components(platform.teeTcbSvn, TDX_COMPONENT_LABELS),
     },
     tcbDate: issueDate,
     tcbStatus: status,

@@ -15,7 +15,8 @@ export interface AWSCredentials {
 const IGNORED_HEADERS = new Set(["authorization", "user-agent", "x-amzn-trace-id"]);
 
 const sha256Hex = (data: Buffer | string): string => createHash("sha256").update(data).digest("hex");
-const hmac = (key: Buffer | string, data: string): Buffer => createHmac("sha256", key).update(data, "utf8").digest();
+const hmac = (key: Buffer | string, data: string): Buffer =>
+  createHmac("sha256", key).update(data, "utf8").digest();
 
 const pad2 = (n: number): string => String(n).padStart(2, "0");
 
@@ -47,7 +48,8 @@ export function signV4(req: SignRequest): { authorization: string; awsHeaders: M
   ]);
   // S3 and Glacier require the payload hash header; other services do not.
   if (req.service === "s3" || req.service === "glacier") awsHeaders.set("x-amz-content-sha256", payloadHash);
-  if (req.credentials.sessionToken !== "") awsHeaders.set("x-amz-security-token", req.credentials.sessionToken);
+  if (req.credentials.sessionToken !== "")
+    awsHeaders.set("x-amz-security-token", req.credentials.sessionToken);
 
   const toSign = new Map<string, string>(awsHeaders);
   for (const [k, v] of req.headers) {

@@ -69,7 +69,8 @@ function jwkToKey(jwk: Record<string, unknown>): KeyObject | Buffer {
     if (typeof jwk.k !== "string") throw new KeyError(`invalid "oct" key: missing "k"`);
     return Buffer.from(jwk.k, "base64url");
   }
-  if (kty !== "RSA" && kty !== "EC" && kty !== "OKP") throw new KeyError(`invalid key type from JSON (${String(kty)})`);
+  if (kty !== "RSA" && kty !== "EC" && kty !== "OKP")
+    throw new KeyError(`invalid key type from JSON (${String(kty)})`);
   try {
     return createPublicKey({ key: jwk as import("node:crypto").JsonWebKey, format: "jwk" });
   } catch (e) {
@@ -85,7 +86,8 @@ export function parseJWKSet(text: string): VerificationKey[] {
   } catch (e) {
     throw new KeyError(`failed to unmarshal JSON into key set: ${(e as Error).message}`);
   }
-  if (json === null || typeof json !== "object" || Array.isArray(json)) throw new KeyError("invalid JWK: not an object");
+  if (json === null || typeof json !== "object" || Array.isArray(json))
+    throw new KeyError("invalid JWK: not an object");
   const obj = json as Record<string, unknown>;
   const list = Array.isArray(obj.keys) ? (obj.keys as unknown[]) : [obj];
   const out: VerificationKey[] = [];
@@ -113,7 +115,9 @@ export function keysFromCertOrJWK(text: string): VerificationKey[] {
     }
     if (block.type === "PUBLIC KEY") {
       try {
-        return [{ key: createPublicKey({ key: block.bytes, format: "der", type: "spki" }), alg: "", kid: "" }];
+        return [
+          { key: createPublicKey({ key: block.bytes, format: "der", type: "spki" }), alg: "", kid: "" },
+        ];
       } catch (e) {
         throw new KeyError(`failed to parse a PEM public key: ${(e as Error).message}`);
       }
@@ -130,7 +134,12 @@ export function keysFromCertOrJWK(text: string): VerificationKey[] {
 const HASHES: Record<string, string> = { "256": "sha256", "384": "sha384", "512": "sha512" };
 
 /** Verifies a JWS signature for `alg` (RFC 7518 §3); a key of the wrong type simply fails. */
-export function verifySignature(alg: string, key: KeyObject | Buffer, data: Buffer, signature: Buffer): boolean {
+export function verifySignature(
+  alg: string,
+  key: KeyObject | Buffer,
+  data: Buffer,
+  signature: Buffer,
+): boolean {
   const family = alg.slice(0, 2);
   const hash = HASHES[alg.slice(2)];
   try {
@@ -140,17 +149,27 @@ export function verifySignature(alg: string, key: KeyObject | Buffer, data: Buff
       return mac.length === signature.length && timingSafeEqual(mac, signature);
     }
     if (Buffer.isBuffer(key)) return false;
-    if (alg === "EdDSA") return key.asymmetricKeyType === "ed25519" && cryptoVerify(null, data, key, signature);
-    if (family === "RS" && hash) return key.asymmetricKeyType === "rsa" && cryptoVerify(hash, data, key, signature);
+    if (alg === "EdDSA")
+      return key.asymmetricKeyType === "ed25519" && cryptoVerify(null, data, key, signature);
+    if (family === "RS" && hash)
+      return key.asymmetricKeyType === "rsa" && cryptoVerify(hash, data, key, signature);
     if (family === "PS" && hash) {
       // Go's rsa.VerifyPSS with nil options accepts any salt length (PSSSaltLengthAuto).
       return (
         key.asymmetricKeyType === "rsa" &&
-        cryptoVerify(hash, data, { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_AUTO }, signature)
+        cryptoVerify(
+          hash,
+          data,
+          { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_AUTO },
+          signature,
+        )
       );
     }
     if (family === "ES" && hash) {
-      return key.asymmetricKeyType === "ec" && cryptoVerify(hash, data, { key, dsaEncoding: "ieee-p1363" }, signature);
+      return (
+        key.asymmetricKeyType === "ec" &&
+        cryptoVerify(hash, data, { key, dsaEncoding: "ieee-p1363" }, signature)
+      );
     }
   } catch {
     return false;
@@ -166,7 +185,8 @@ export function signWithJWK(alg: string, jwkText: string, data: Buffer): Buffer 
   } catch (e) {
     throw new KeyError(`failed to unmarshal JWK: ${(e as Error).message}`);
   }
-  if (json === null || typeof json !== "object" || Array.isArray(json)) throw new KeyError("failed to parse JWK: not an object");
+  if (json === null || typeof json !== "object" || Array.isArray(json))
+    throw new KeyError("failed to parse JWK: not an object");
   const obj = json as Record<string, unknown>;
   const list = Array.isArray(obj.keys) ? (obj.keys as Record<string, unknown>[]) : [obj];
   if (list.length === 0) throw new KeyError("no keys found in JWK set");
@@ -174,7 +194,8 @@ export function signWithJWK(alg: string, jwkText: string, data: Buffer): Buffer 
   const family = alg.slice(0, 2);
   const hash = HASHES[alg.slice(2)];
   if (family === "HS" && hash) {
-    if (jwk.kty !== "oct" || typeof jwk.k !== "string") throw new KeyError(`invalid key for ${alg}: expected an "oct" JWK`);
+    if (jwk.kty !== "oct" || typeof jwk.k !== "string")
+      throw new KeyError(`invalid key for ${alg}: expected an "oct" JWK`);
     return createHmac(hash, Buffer.from(jwk.k, "base64url")).update(data).digest();
   }
   let key: KeyObject;
@@ -187,7 +208,11 @@ export function signWithJWK(alg: string, jwkText: string, data: Buffer): Buffer 
   if (family === "RS" && hash) return cryptoSign(hash, data, key);
   if (family === "PS" && hash) {
     // jwx signs PSS with a salt as long as the hash (rsa.PSSSaltLengthEqualsHash).
-    return cryptoSign(hash, data, { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_DIGEST });
+    return cryptoSign(hash, data, {
+      key,
+      padding: constants.RSA_PKCS1_PSS_PADDING,
+      saltLength: constants.RSA_PSS_SALTLEN_DIGEST,
+    });
   }
   if (family === "ES" && hash) return cryptoSign(hash, data, { key, dsaEncoding: "ieee-p1363" });
   throw new KeyError(`unsupported algorithm ${alg}`);

@@ -118,7 +118,11 @@ export function runLiteralCases(
       for (const c of doc.cases) {
         // A query-only case `f(args, x)` is treated like the rule `p := x if { f(args, x) }`.
         const module =
-          c.modules?.length === 1 ? c.modules[0]! : c.modules === undefined ? `p := x if {\n${c.query ?? ""}\n}` : "";
+          c.modules?.length === 1
+            ? c.modules[0]!
+            : c.modules === undefined
+              ? `p := x if {\n${c.query ?? ""}\n}`
+              : "";
         const call = findCall(module, builtins);
         if (!call) {
           report.skip++;
@@ -136,7 +140,10 @@ export function runLiteralCases(
         let want: string;
         if (c.want_error !== undefined || c.want_error_code !== undefined) {
           want = `ERROR ${c.want_error_code ?? ""}: …${c.want_error ?? ""}`;
-          ok = got.startsWith("ERROR") && got.includes(c.want_error ?? "") && got.includes(c.want_error_code ?? "");
+          ok =
+            got.startsWith("ERROR") &&
+            got.includes(c.want_error ?? "") &&
+            got.includes(c.want_error_code ?? "");
         } else {
           const x = c.want_result?.[0]?.x;
           want = x === undefined ? "undefined" : toJSONText(fromJS(x));
@@ -152,4 +159,3 @@ export function runLiteralCases(
   }
   return report;
 }
-

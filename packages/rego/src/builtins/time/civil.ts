@@ -21,7 +21,9 @@ export function civilFromDays(days: number): { year: number; month: number; day:
   const z = days + 719468;
   const era = Math.floor(z / 146097);
   const doe = z - era * 146097;
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const yoe = Math.floor(
+    (doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365,
+  );
   const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
   const mp = Math.floor((5 * doy + 2) / 153);
   const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
@@ -89,7 +91,10 @@ export function loadZone(name: string): Zone {
     let year = get("year");
     if (parts.find((p) => p.type === "era")?.value === "BC") year = 1 - year;
     const local =
-      daysFromCivil(year, get("month"), get("day")) * 86400 + get("hour") * 3600 + get("minute") * 60 + get("second");
+      daysFromCivil(year, get("month"), get("day")) * 86400 +
+      get("hour") * 3600 +
+      get("minute") * 60 +
+      get("second");
     return local - unixSeconds;
   };
   const zone: Zone = {

@@ -1,6 +1,8 @@
 /**
  * Go's time.ParseDuration (go/src/time/format.go): "[-+]?([0-9]*(\.[0-9]*)?[a-z]+)+" with units
  * ns, us, µs, μs, ms, s, m, h; the result must fit an int64 of nanoseconds. Errors carry Go's text.
+ * OPA's time.parse_duration_ns also accepts d (24h), w (7d) and y (365d) (v1/topdown/durationparser;
+ * conformance time/parse duration nanos, days/weeks/years).
  */
 const UNITS: Record<string, bigint> = {
   ns: 1n,
@@ -11,6 +13,9 @@ const UNITS: Record<string, bigint> = {
   s: 1_000_000_000n,
   m: 60_000_000_000n,
   h: 3_600_000_000_000n,
+  d: 86_400_000_000_000n,
+  w: 604_800_000_000_000n,
+  y: 31_536_000_000_000_000n,
 };
 
 const INT64_MAX = (1n << 63n) - 1n;
@@ -41,7 +46,8 @@ export function parseDuration(text: string): bigint {
     const unitText = s.slice(0, u);
     s = s.slice(u);
     const unit = UNITS[unitText];
-    if (unit === undefined) throw new DurationError(`time: unknown unit ${JSON.stringify(unitText)} in duration ${quoted}`);
+    if (unit === undefined)
+      throw new DurationError(`time: unknown unit ${JSON.stringify(unitText)} in duration ${quoted}`);
     let v = BigInt(whole === "" ? "0" : whole) * unit;
     if (frac !== undefined && frac !== "") {
       // Go scales the fraction in float64: int64(float64(f) * (float64(unit) / scale)).

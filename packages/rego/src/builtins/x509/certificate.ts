@@ -128,20 +128,25 @@ function pkixName(name: Tlv): RObject {
   });
 }
 
-const big = (b64url: string | undefined): bigint => (b64url ? BigInt("0x" + (Buffer.from(b64url, "base64url").toString("hex") || "0")) : 0n);
+const big = (b64url: string | undefined): bigint =>
+  b64url ? BigInt("0x" + (Buffer.from(b64url, "base64url").toString("hex") || "0")) : 0n;
 const num = (n: bigint): number | bigint => (n <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(n) : n);
 
 /** The PublicKey field: *rsa.PublicKey {N, E}, *ecdsa.PublicKey {Curve, X, Y}, ed25519 bytes. */
 function publicKeyValue(spki: Buffer, algorithm: number): Value {
   let jwk: Record<string, string | undefined>;
   try {
-    jwk = createPublicKey({ key: spki, format: "der", type: "spki" }).export({ format: "jwk" }) as Record<string, string | undefined>;
+    jwk = createPublicKey({ key: spki, format: "der", type: "spki" }).export({ format: "jwk" }) as Record<
+      string,
+      string | undefined
+    >;
   } catch {
     return null;
   }
   if (algorithm === 1) return RObject.fromRecord({ N: num(big(jwk.n)), E: num(big(jwk.e)) });
   // Go's curve types hide their parameters in unexported fields, so Curve marshals as {}.
-  if (algorithm === 3) return RObject.fromRecord({ Curve: new RObject(), X: num(big(jwk.x)), Y: num(big(jwk.y)) });
+  if (algorithm === 3)
+    return RObject.fromRecord({ Curve: new RObject(), X: num(big(jwk.x)), Y: num(big(jwk.y)) });
   if (algorithm === 4) return Buffer.from(jwk.x ?? "", "base64url").toString("base64");
   return null;
 }
@@ -208,7 +213,8 @@ function extensions(seq: Tlv | undefined): Extension[] {
   return children(seq).map((e) => {
     const parts = children(e);
     const id = oid(expect(parts[0], TAG.OID, "extension id"));
-    const critical = parts.length === 3 && parts[1]!.tag === TAG.BOOLEAN ? contentOf(parts[1]!)[0] !== 0 : false;
+    const critical =
+      parts.length === 3 && parts[1]!.tag === TAG.BOOLEAN ? contentOf(parts[1]!)[0] !== 0 : false;
     const value = contentOf(expect(parts[parts.length - 1], TAG.OCTET_STRING, "extension value"));
     return { id, critical, value };
   });
@@ -238,7 +244,8 @@ function extensionFields(exts: Extension[]): Record<string, Value> {
     switch (id) {
       case "2.5.29.15": {
         const { bytes } = bitString(v());
-        for (let i = 0; i < 9; i++) if (bytes[i >> 3] !== undefined && bytes[i >> 3]! & (0x80 >> (i & 7))) keyUsage |= 1 << i;
+        for (let i = 0; i < 9; i++)
+          if (bytes[i >> 3] !== undefined && bytes[i >> 3]! & (0x80 >> (i & 7))) keyUsage |= 1 << i;
         break;
       }
       case "2.5.29.37":
@@ -288,7 +295,8 @@ function extensionFields(exts: Extension[]): Record<string, Value> {
             if (f.tag !== 0xa0) continue;
             for (const fullName of children(f)) {
               if (fullName.tag !== 0xa0) continue;
-              for (const n of children(fullName)) if (n.tag === 0x86) crl.push(contentOf(n).toString("latin1"));
+              for (const n of children(fullName))
+                if (n.tag === 0x86) crl.push(contentOf(n).toString("latin1"));
             }
           }
         }
@@ -414,7 +422,7 @@ export function parseCertificate(der: Buffer): ParsedCertificate {
 /** x509.ParseCertificates: concatenated DER certificates. */
 export function parseCertificates(der: Buffer): ParsedCertificate[] {
   const out: ParsedCertificate[] = [];
-  for (let p = 0; p < der.length; ) {
+  for (let p = 0; p < der.length;) {
     let t: Tlv;
     try {
       t = readTlv(der, p);
@@ -468,7 +476,9 @@ export function parseCertificateRequest(der: Buffer): RObject {
     PublicKey: publicKeyValue(bytesOf(spki), pkAlg),
     Subject: pkixName(subject),
     Attributes: listOrNull(attributes),
-    Extensions: listOrNull(exts.map((e) => RObject.fromRecord({ Id: e.id, Critical: e.critical, Value: b64(e.value) }))),
+    Extensions: listOrNull(
+      exts.map((e) => RObject.fromRecord({ Id: e.id, Critical: e.critical, Value: b64(e.value) })),
+    ),
     ExtraExtensions: null,
     DNSNames: extFields.DNSNames!,
     EmailAddresses: extFields.EmailAddresses!,

@@ -57,7 +57,7 @@ export function readTlv(buf: Buffer, offset: number, limit = buf.length): Tlv {
 /** The children of a constructed value. */
 export function children(t: Tlv): Tlv[] {
   const out: Tlv[] = [];
-  for (let p = t.contentStart; p < t.end; ) {
+  for (let p = t.contentStart; p < t.end;) {
     const c = readTlv(t.buf, p, t.end);
     out.push(c);
     p = c.end;
@@ -67,7 +67,9 @@ export function children(t: Tlv): Tlv[] {
 
 export function expect(t: Tlv | undefined, tag: number, what: string): Tlv {
   if (!t || t.tag !== tag) {
-    throw new DerError(`asn1: structure error: tags don't match (${tag & 0x1f} vs {class:${(t?.tag ?? 0) >> 6} tag:${(t?.tag ?? 0) & 0x1f}}) ${what}`);
+    throw new DerError(
+      `asn1: structure error: tags don't match (${tag & 0x1f} vs {class:${(t?.tag ?? 0) >> 6} tag:${(t?.tag ?? 0) & 0x1f}}) ${what}`,
+    );
   }
   return t;
 }

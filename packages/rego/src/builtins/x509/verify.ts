@@ -35,7 +35,10 @@ function matchesDNS(x: X509Certificate, name: string): boolean {
 }
 
 /** Returns the verified chain (leaf first), or undefined if no valid chain exists. */
-export function verifyChain(certs: ParsedCertificate[], opts: VerifyOptions): ParsedCertificate[] | undefined {
+export function verifyChain(
+  certs: ParsedCertificate[],
+  opts: VerifyOptions,
+): ParsedCertificate[] | undefined {
   if (certs.length < 2) return undefined;
   const x509 = new Map<ParsedCertificate, X509Certificate>(certs.map((c) => [c, new X509Certificate(c.der)]));
   const root = certs[0]!;
@@ -47,7 +50,8 @@ export function verifyChain(certs: ParsedCertificate[], opts: VerifyOptions): Pa
   const issuedBy = (child: ParsedCertificate, parent: ParsedCertificate): boolean => {
     if (!child.rawIssuer.equals(parent.rawSubject)) return false;
     // Issuers must be CAs (RFC 5280 §4.2.1.9); Go accepts v1 roots without basic constraints.
-    if (!(parent.basicConstraintsValid && parent.isCA) && !(parent === root && parent.version === 1)) return false;
+    if (!(parent.basicConstraintsValid && parent.isCA) && !(parent === root && parent.version === 1))
+      return false;
     try {
       return x509.get(child)!.verify(x509.get(parent)!.publicKey);
     } catch {

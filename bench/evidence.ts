@@ -1,0 +1,110 @@
+/**
+ * Evidence verification throughput, next to the physical limit measured in the same run: the raw
+ * node:crypto rate of the very signature operations a verification must perform.
+ *
+ *   SNP: one ECDSA P-384/SHA-384 verify of the report (chain ARK→ASK→VCEK cached, as a real verifier caches it).
+ *   TDX: two ECDSA P-256/SHA-256 verifies (QE report by the PCK key, quote by the attestation key); PCK chain,
+ *        CRLs and collateral signatures cached.
+ *
+ * Goal (issue #2): full verification ≥ 85% of the raw rate. `--smoke` runs briefly (CI); figures go to BENCHMARKS.md.
+ * Run: `npm run bench:evidence` (or `node bench/evidence.ts [--smoke]`).
+ */
+import { readFileSync } from "node:fs";
+import { createPublicKey, verify as cryptoVerify, X509Certificate } from "node:crypto";
+import { vectorPath } from "@cocoon/core";
+import { collateralFromQvlJson, parseDcapQuote, verifySnp, verifyTdx } from "@cocoon/evidence";
+
+const smoke = process.argv.includes("--smoke");
+const seconds = smoke ? 0.2 : 3;
+
+/** Runs `fn` repeatedly for about `seconds` (after a warm-up) and returns operations per second. */
+function rate(fn: () => void): number {
+  const warmUntil = performance.now() + Math.min(300, seconds * 200);
+  while (performance.now() < warmUntil) fn();
+  let n = 0;
+  const start = performance.now();
+  const end = start + seconds * 1000;
+  while (performance.now() < end) {
+    for (let i = 0; i < 20; i++) fn();
+    n += 20;
+  }
+  return n / ((performance.now() - start) / 1000);
+}
+
+function report(name: string, full: number, raw: number, verifiesPerOp: number): void {
+  const limit = raw / verifiesPerOp;
+  const pct = (100 * full) / limit;
+  console.log(
+    `${name.padEnd(5)} full verification ${full.toFixed(0).padStart(6)}/s | raw node:crypto ${raw.toFixed(0).padStart(6)} verifies/s ` +
+      `→ limit ${limit.toFixed(0).padStart(6)}/s (${verifiesPerOp} verif${verifiesPerOp === 1 ? "y" : "ies"} each) | ratio ${pct.toFixed(1)}%`,
+  );
+}
+
+function assertValid(name: string, result: { valid: boolean; failures: unknown[] }): void {
+  if (!result.valid) throw new Error(`${name} vector did not verify: ${JSON.stringify(result.failures)}`);
+}
+
+// ------------------------------------------------------------------------------------------------ SNP
+{
+  const report_ = readFileSync(vectorPath("snp", "gsg_milan_v2", "report.bin"));
+  const vcek = readFileSync(vectorPath("snp", "gsg_milan_v2", "vcek.der"));
+  // gsg_milan_v2 is a genuine debug guest (policy 0xb0000); the benchmark measures verification, so allow it.
+  const options = { certificates: [vcek], now: new Date("2024-01-01T00:00:00Z"), allowDebug: true };
+  assertValid("SNP", verifySnp(report_, options));
+
+  const key = new X509Certificate(vcek).publicKey;
+  // Signature: R and S little-endian, 72 bytes each at 0x2A0 (research/evidence.md §1.5) → P1363 big-endian r‖s.
+  const r = Buffer.from(report_.subarray(0x2a0, 0x2a0 + 48)).reverse();
+  const s = Buffer.from(report_.subarray(0x2e8, 0x2e8 + 48)).reverse();
+  const signature = Buffer.concat([r, s]);
+  const signed = report_.subarray(0, 0x2a0);
+  if (!cryptoVerify("sha384", signed, { key, dsaEncoding: "ieee-p1363" }, signature))
+    throw new Error("raw SNP verify failed");
+
+  const full = rate(() => verifySnp(report_, options));
+  const raw = rate(() => cryptoVerify("sha384", signed, { key, dsaEncoding: "ieee-p1363" }, signature));
+  report("SNP", full, raw, 1);
+}
+
+// ------------------------------------------------------------------------------------------------ TDX
+{
+  const quote = readFileSync(vectorPath("tdx", "dcapqvl", "tdx_quote.bin"));
+  const collateral = collateralFromQvlJson(
+    readFileSync(vectorPath("tdx", "dcapqvl", "tdx_quote_collateral.json"), "utf8"),
+  );
+  // Inside the collateral's validity window (tdx_quote.expected.json verification_time_window).
+  const options = { collateral, now: new Date("2025-07-01T00:00:00Z") };
+  assertValid("TDX", verifyTdx(quote, options));
+
+  const parsed = parseDcapQuote(quote);
+  const xy = parsed.attestationKey;
+  const attestationKey = createPublicKey({
+    key: {
+      kty: "EC",
+      crv: "P-256",
+      x: Buffer.from(xy.subarray(0, 32)).toString("base64url"),
+      y: Buffer.from(xy.subarray(32)).toString("base64url"),
+    },
+    format: "jwk",
+  });
+  const pem = Buffer.from(parsed.certification.pckCertData).toString("utf8");
+  const pck = new X509Certificate(pem.slice(0, pem.indexOf("-----END CERTIFICATE-----") + 25)).publicKey;
+  // The QE report is the 384 bytes that precede its signature in the certification data (research §4.3).
+  const qeSig = parsed.certification.qeReportSignature;
+  const qeSigOffset = Buffer.from(quote).indexOf(Buffer.from(qeSig));
+  const qeReport = quote.subarray(qeSigOffset - 384, qeSigOffset);
+  const sign = { dsaEncoding: "ieee-p1363" } as const;
+  if (!cryptoVerify("sha256", parsed.signedRegion, { key: attestationKey, ...sign }, parsed.signature))
+    throw new Error("raw TDX quote verify failed");
+  if (!cryptoVerify("sha256", qeReport, { key: pck, ...sign }, qeSig))
+    throw new Error("raw TDX QE report verify failed");
+
+  const full = rate(() => verifyTdx(quote, options));
+  let flip = false;
+  const raw = rate(() => {
+    flip = !flip;
+    if (flip) cryptoVerify("sha256", parsed.signedRegion, { key: attestationKey, ...sign }, parsed.signature);
+    else cryptoVerify("sha256", qeReport, { key: pck, ...sign }, qeSig);
+  });
+  report("TDX", full, raw, 2);
+}

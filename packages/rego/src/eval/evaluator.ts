@@ -1,0 +1,832 @@
+/**
+ * Top-down evaluation with backtracking in continuation-passing style (OPA v1/topdown/eval.go).
+ *
+ * Every eval function takes a continuation and returns `true` to stop the search (early exit,
+ * existence checks) or `false` to keep backtracking. Bindings live in a slot array per rule frame;
+ * a binding is undone when its continuation returns, so no trail is needed.
+ */
+import { BuiltinError, RegoError } from "../errors.ts";
+import type { BuiltinContext, BuiltinDef, HostHooks } from "../builtins/types.ts";
+import type { Location } from "../syntax/ast.ts";
+import { RObject, RSet, equals, keyOf, type Value } from "../value/value.ts";
+import { formatValue } from "../value/format.ts";
+import type { CBody, CExpr, CLit, CRule, CTerm, Callable, RuleNode } from "../compile/ir.ts";
+import { iterate, lookup, setIn } from "./values.ts";
+
+type K = () => boolean;
+type VK = (v: Value) => boolean;
+export type Frame = (Value | undefined)[];
+
+export interface EvalLimits {
+  /** Literal evaluations per query before `eval_limit_error`. */
+  maxSteps: number;
+  /** Nested rule/function evaluations before `eval_limit_error`. */
+  maxDepth: number;
+}
+
+export const DEFAULT_LIMITS: EvalLimits = { maxSteps: 20_000_000, maxDepth: 2_000 };
+
+export interface EvalOptions {
+  root: RuleNode;
+  data: Value;
+  input: Value | undefined;
+  strict: boolean;
+  hooks: HostHooks;
+  /** Receives formatted print lines; absent disables print (as OPA erases print calls). */
+  print?: (line: string) => void;
+  limits?: EvalLimits;
+}
+
+type Mock = { fn?: Callable; value?: Value };
+
+const TRUE_TERM: CTerm = { k: "const", v: true };
+
+function conflict(detail: string, loc: Location | undefined): RegoError {
+  return new RegoError("eval_conflict_error", detail, loc);
+}
+
+export class Evaluation {
+  readonly root: RuleNode;
+  input: Value | undefined;
+  data: Value;
+  readonly strict: boolean;
+  readonly print: ((line: string) => void) | undefined;
+  readonly limits: EvalLimits;
+  readonly bctx: BuiltinContext;
+  /** Builtin errors recorded in non-strict mode (OPA returns them only in strict mode). */
+  readonly errors: BuiltinError[] = [];
+
+  private cache = new Map<number, Value | null>();
+  private fnCache = new Map<string, Value | null>();
+  private overridden: Set<string> | undefined;
+  private fnMocks: Map<string, Mock> | undefined;
+  private builtinMocks: Map<string, Mock> | undefined;
+  private readonly active = new Set<number>();
+  private steps = 0;
+  private depth = 0;
+
+  constructor(o: EvalOptions) {
+    this.root = o.root;
+    this.data = o.data;
+    this.input = o.input;
+    this.strict = o.strict;
+    this.print = o.print;
+    this.limits = o.limits ?? DEFAULT_LIMITS;
+    this.bctx = { hooks: o.hooks, strict: o.strict, cache: new Map() };
+  }
+
+  // ------------------------------------------------------------------------------------ bodies
+
+  evalBody(lits: CLit[], i: number, f: Frame, k: K): boolean {
+    if (i === lits.length) return k();
+    const lit = lits[i]!;
+    if (i + 1 === lits.length) return this.evalLit(lit, f, k);
+    return this.evalLit(lit, f, () => this.evalBody(lits, i + 1, f, k));
+  }
+
+  evalLit(lit: CLit, f: Frame, k: K): boolean {
+    if (++this.steps > this.limits.maxSteps) {
+      throw new RegoError("eval_limit_error", `evaluation exceeded ${this.limits.maxSteps} steps`, lit.loc);
+    }
+    if (lit.with.length > 0) return this.evalWith(lit, f, k);
+    return this.evalLitInner(lit, f, k);
+  }
+
+  private evalLitInner(lit: CLit, f: Frame, k: K): boolean {
+    if (lit.negated) {
+      let found = false;
+      this.evalExpr(lit.expr, lit.loc, f, () => (found = true));
+      return found ? false : k();
+    }
+    return this.evalExpr(lit.expr, lit.loc, f, k);
+  }
+
+  private evalExpr(e: CExpr, loc: Location, f: Frame, k: K): boolean {
+    switch (e.k) {
+      case "nop":
+        return k();
+      case "term":
+        return this.evalTerm(e.t, f, (v) => (v !== false ? k() : false));
+      case "unify":
+        return this.unify(e.a, e.b, f, k);
+      case "call":
+        return this.callStatement(e.fn, e.args, loc, f, k);
+      case "print":
+        this.doPrint(e.args, loc, f);
+        return k();
+      case "somein":
+        return this.evalTerm(e.coll, f, (c) =>
+          iterate(c, (key, val) =>
+            e.key ? this.unifyV(e.key, key, f, () => this.unifyV(e.value, val, f, k)) : this.unifyV(e.value, val, f, k),
+          ),
+        );
+      case "every":
+        return this.evalTerm(e.domain, f, (d) => {
+          if (!(Array.isArray(d) || d instanceof RObject || d instanceof RSet)) return false;
+          const failed = iterate(d, (key, val) => {
+            let ok = false;
+            const run = (): boolean => this.evalBody(e.body.lits, 0, f, () => (ok = true));
+            if (e.key) this.unifyV(e.key, key, f, () => this.unifyV(e.value, val, f, run));
+            else this.unifyV(e.value, val, f, run);
+            return !ok;
+          });
+          return failed ? false : k();
+        });
+    }
+  }
+
+  private doPrint(args: CTerm[], loc: Location, f: Frame): void {
+    if (!this.print) return;
+    const operands: string[][] = args.map((a) => {
+      const out: string[] = [];
+      const seen = new Set<string>();
+      this.evalTerm(a, f, (v) => {
+        const key = keyOf(v);
+        if (!seen.has(key)) {
+          seen.add(key);
+          out.push(typeof v === "string" ? v : formatValue(v));
+        }
+        return false;
+      });
+      return out.length === 0 ? ["<undefined>"] : out;
+    });
+    const emit = (i: number, acc: string[]): void => {
+      if (i === operands.length) {
+        this.print!(`${loc.file}:${loc.row}: ${acc.join(" ")}`);
+        return;
+      }
+      for (const s of operands[i]!) emit(i + 1, [...acc, s]);
+    };
+    emit(0, []);
+  }
+
+  // ------------------------------------------------------------------------------------ with
+
+  private evalWith(lit: CLit, f: Frame, k: K): boolean {
+    const values: Value[] = [];
+    const collect = (i: number): boolean => {
+      if (i === lit.with.length) return this.applyWith(lit, values, f, k);
+      const w = lit.with[i]!;
+      if (w.fnValue) {
+        values[i] = null;
+        return collect(i + 1);
+      }
+      return this.evalTerm(w.value, f, (v) => {
+        values[i] = v;
+        return collect(i + 1);
+      });
+    };
+    return collect(0);
+  }
+
+  private applyWith(lit: CLit, values: Value[], f: Frame, k: K): boolean {
+    const saved = this.saveState();
+    for (let i = 0; i < lit.with.length; i++) {
+      const w = lit.with[i]!;
+      const v = values[i]!;
+      if (w.target === "input") {
+        this.input = w.path.length === 0 ? v : setIn(this.input, w.path, v);
+      } else if (w.target === "builtin") {
+        this.builtinMocks = new Map(this.builtinMocks);
+        this.builtinMocks.set(w.name, w.fnValue ? { fn: w.fnValue } : { value: v });
+      } else {
+        const node = this.nodeAt(w.path);
+        if (node?.arity !== undefined) {
+          this.fnMocks = new Map(this.fnMocks);
+          this.fnMocks.set(w.path.join("\u0000"), w.fnValue ? { fn: w.fnValue } : { value: v });
+        } else {
+          this.data = setIn(this.data, w.path, v);
+          this.overridden = new Set(this.overridden);
+          this.overridden.add(w.path.join("\u0000"));
+        }
+      }
+    }
+    this.cache = new Map();
+    this.fnCache = new Map();
+    const inner = this.saveState();
+    try {
+      return this.evalLitInner(lit, f, () => {
+        this.restoreState(saved);
+        try {
+          return k();
+        } finally {
+          this.restoreState(inner);
+        }
+      });
+    } finally {
+      this.restoreState(saved);
+    }
+  }
+
+  private saveState(): WithState {
+    return {
+      input: this.input,
+      data: this.data,
+      overridden: this.overridden,
+      fnMocks: this.fnMocks,
+      builtinMocks: this.builtinMocks,
+      cache: this.cache,
+      fnCache: this.fnCache,
+    };
+  }
+
+  private restoreState(s: WithState): void {
+    this.input = s.input;
+    this.data = s.data;
+    this.overridden = s.overridden;
+    this.fnMocks = s.fnMocks;
+    this.builtinMocks = s.builtinMocks;
+    this.cache = s.cache;
+    this.fnCache = s.fnCache;
+  }
+
+  private nodeAt(path: readonly string[]): RuleNode | undefined {
+    let n: RuleNode | undefined = this.root;
+    for (const s of path) {
+      n = n.children.get(s);
+      if (!n) return undefined;
+    }
+    return n;
+  }
+
+  // ------------------------------------------------------------------------------------ unification
+
+  private bind(slot: number, v: Value, f: Frame, k: K): boolean {
+    f[slot] = v;
+    const r = k();
+    f[slot] = undefined;
+    return r;
+  }
+
+  unify(a: CTerm, b: CTerm, f: Frame, k: K): boolean {
+    if (a.k === "var") {
+      const va = f[a.slot];
+      if (va === undefined) {
+        if (b.k === "var" && f[b.slot] === undefined) {
+          throw new RegoError("rego_unsafe_var_error", `var ${a.name} is unsafe`);
+        }
+        return this.evalTerm(b, f, (v) => (f[a.slot] === undefined ? this.bind(a.slot, v, f, k) : this.unifyV(a, v, f, k)));
+      }
+      return this.unifyV(b, va, f, k);
+    }
+    if (b.k === "var") return this.unify(b, a, f, k);
+    if (a.k === "array" && b.k === "array") {
+      if (a.items.length !== b.items.length) return false;
+      return this.unifyPairs(a.items, b.items, 0, f, k);
+    }
+    if (this.hasUnboundPattern(a, f)) return this.evalTerm(b, f, (v) => this.unifyV(a, v, f, k));
+    return this.evalTerm(a, f, (v) => this.unifyV(b, v, f, k));
+  }
+
+  private unifyPairs(a: CTerm[], b: CTerm[], i: number, f: Frame, k: K): boolean {
+    if (i === a.length) return k();
+    // Unify the pairs whose sides are evaluable first, so later pairs see their bindings.
+    return this.unify(a[i]!, b[i]!, f, () => this.unifyPairs(a, b, i + 1, f, k));
+  }
+
+  private hasUnboundPattern(t: CTerm, f: Frame): boolean {
+    switch (t.k) {
+      case "var":
+        return f[t.slot] === undefined;
+      case "array":
+        return t.items.some((x) => this.hasUnboundPattern(x, f));
+      case "object":
+        return t.entries.some(([, x]) => this.hasUnboundPattern(x, f));
+      default:
+        return false;
+    }
+  }
+
+  /** Unifies a term with a ground value. */
+  unifyV(t: CTerm, v: Value, f: Frame, k: K): boolean {
+    switch (t.k) {
+      case "const":
+        return equals(t.v, v) ? k() : false;
+      case "var": {
+        const cur = f[t.slot];
+        if (cur === undefined) return this.bind(t.slot, v, f, k);
+        return equals(cur, v) ? k() : false;
+      }
+      case "array": {
+        if (!Array.isArray(v) || v.length !== t.items.length) return false;
+        return this.unifyItemsV(t.items, v as readonly Value[], 0, f, k);
+      }
+      case "object": {
+        if (!(v instanceof RObject) || v.size !== t.entries.length) return false;
+        return this.unifyEntriesV(t.entries, v, 0, f, k);
+      }
+      default:
+        return this.evalTerm(t, f, (x) => (equals(x, v) ? k() : false));
+    }
+  }
+
+  private unifyItemsV(items: CTerm[], v: readonly Value[], i: number, f: Frame, k: K): boolean {
+    if (i === items.length) return k();
+    return this.unifyV(items[i]!, v[i]!, f, () => this.unifyItemsV(items, v, i + 1, f, k));
+  }
+
+  private unifyEntriesV(entries: [CTerm, CTerm][], v: RObject, i: number, f: Frame, k: K): boolean {
+    if (i === entries.length) return k();
+    const [kt, vt] = entries[i]!;
+    return this.evalTerm(kt, f, (key) => {
+      const x = v.get(key);
+      if (x === undefined) return false;
+      return this.unifyV(vt, x, f, () => this.unifyEntriesV(entries, v, i + 1, f, k));
+    });
+  }
+
+  // ------------------------------------------------------------------------------------ terms
+
+  evalTerm(t: CTerm, f: Frame, k: VK): boolean {
+    switch (t.k) {
+      case "const":
+        return k(t.v);
+      case "var": {
+        const v = f[t.slot];
+        if (v === undefined) throw new RegoError("rego_unsafe_var_error", `var ${t.name} is unsafe`);
+        return k(v);
+      }
+      case "input":
+        return this.input === undefined ? false : k(this.input);
+      case "data": {
+        const v = this.namespaceValue(this.root, this.data, "");
+        return v === undefined ? false : k(v);
+      }
+      case "ref":
+        return this.evalRef(t, f, k);
+      case "array":
+        return this.evalItems(t.items, 0, new Array(t.items.length), f, (vs) => k(vs));
+      case "set":
+        return this.evalItems(t.items, 0, new Array(t.items.length), f, (vs) => k(RSet.of(vs)));
+      case "object":
+        return this.evalEntries(t.entries, 0, new Array(t.entries.length), f, (es) => {
+          return k(RObject.fromEntries(es));
+        });
+      case "arraycomp": {
+        const out: Value[] = [];
+        this.evalBody(t.body.lits, 0, f, () =>
+          this.evalTerm(t.term, f, (v) => {
+            out.push(v);
+            return false;
+          }),
+        );
+        return k(out);
+      }
+      case "setcomp": {
+        const out = new RSet();
+        this.evalBody(t.body.lits, 0, f, () =>
+          this.evalTerm(t.term, f, (v) => {
+            out.add(v);
+            return false;
+          }),
+        );
+        return k(out);
+      }
+      case "objectcomp": {
+        const out = new RObject();
+        this.evalBody(t.body.lits, 0, f, () =>
+          this.evalTerm(t.key, f, (key) =>
+            this.evalTerm(t.value, f, (v) => {
+              const cur = out.get(key);
+              if (cur !== undefined && !equals(cur, v)) throw conflict("object keys must be unique", undefined);
+              out.set(key, v);
+              return false;
+            }),
+          ),
+        );
+        return k(out);
+      }
+      case "call":
+        return this.callTerm(t.fn, t.args, t.loc, f, k);
+      case "template":
+        return this.evalTemplate(t.parts, t.loc, f, k);
+    }
+  }
+
+  private evalTemplate(parts: (string | CTerm)[], loc: Location, f: Frame, k: VK): boolean {
+    let s = "";
+    for (const p of parts) {
+      if (typeof p === "string") {
+        s += p;
+        continue;
+      }
+      const vals: Value[] = [];
+      this.evalTerm(p, f, (v) => {
+        vals.push(v);
+        return false;
+      });
+      if (vals.length > 1 && new Set(vals.map(keyOf)).size > 1) {
+        throw new BuiltinError("eval_conflict_error", "template-strings must not produce multiple outputs", { halt: true, location: loc });
+      }
+      if (vals.length === 0) s += "<undefined>";
+      else s += typeof vals[0] === "string" ? vals[0] : formatValue(vals[0]!);
+    }
+    return k(s);
+  }
+
+  private evalItems(items: CTerm[], i: number, acc: Value[], f: Frame, k: (vs: Value[]) => boolean): boolean {
+    if (i === items.length) return k(acc.slice());
+    return this.evalTerm(items[i]!, f, (v) => {
+      acc[i] = v;
+      return this.evalItems(items, i + 1, acc, f, k);
+    });
+  }
+
+  private evalEntries(
+    entries: [CTerm, CTerm][],
+    i: number,
+    acc: [Value, Value][],
+    f: Frame,
+    k: (es: [Value, Value][]) => boolean,
+  ): boolean {
+    if (i === entries.length) return k(acc.slice());
+    const [kt, vt] = entries[i]!;
+    return this.evalTerm(kt, f, (key) =>
+      this.evalTerm(vt, f, (v) => {
+        acc[i] = [key, v];
+        return this.evalEntries(entries, i + 1, acc, f, k);
+      }),
+    );
+  }
+
+  // ------------------------------------------------------------------------------------ refs
+
+  private evalRef(t: { head: CTerm; path: CTerm[] }, f: Frame, k: VK): boolean {
+    const head = t.head;
+    if (head.k === "data") return this.evalData(t.path, 0, this.root, this.data, "", f, k);
+    if (head.k === "input") return this.input === undefined ? false : this.walk(this.input, t.path, 0, f, k);
+    return this.evalTerm(head, f, (hv) => this.walk(hv, t.path, 0, f, k));
+  }
+
+  private walk(v: Value, path: CTerm[], i: number, f: Frame, k: VK): boolean {
+    if (i === path.length) return k(v);
+    const key = path[i]!;
+    if (key.k === "const") {
+      const nv = lookup(v, key.v);
+      return nv === undefined ? false : this.walk(nv, path, i + 1, f, k);
+    }
+    if (key.k === "var") {
+      const kv = f[key.slot];
+      if (kv !== undefined) {
+        const nv = lookup(v, kv);
+        return nv === undefined ? false : this.walk(nv, path, i + 1, f, k);
+      }
+      return iterate(v, (kk, vv) => this.bind(key.slot, kk, f, () => this.walk(vv, path, i + 1, f, k)));
+    }
+    if (this.hasUnboundPattern(key, f)) {
+      return iterate(v, (kk, vv) => this.unifyV(key, kk, f, () => this.walk(vv, path, i + 1, f, k)));
+    }
+    return this.evalTerm(key, f, (kv) => {
+      const nv = lookup(v, kv);
+      return nv === undefined ? false : this.walk(nv, path, i + 1, f, k);
+    });
+  }
+
+  private childKey(pathKey: string, seg: string): string {
+    return pathKey === "" ? seg : pathKey + "\u0000" + seg;
+  }
+
+  /** Walks `data`: rule-tree nodes and base documents side by side. */
+  private evalData(
+    path: CTerm[],
+    i: number,
+    node: RuleNode | undefined,
+    base: Value | undefined,
+    pathKey: string,
+    f: Frame,
+    k: VK,
+  ): boolean {
+    if (node === undefined) return base === undefined ? false : this.walk(base, path, i, f, k);
+    if (node.rules.length > 0 || node.defaultRule) {
+      if (node.arity !== undefined) return false;
+      const v = this.nodeValue(node, base, pathKey);
+      return v === undefined ? false : this.walk(v, path, i, f, k);
+    }
+    if (i === path.length) {
+      const v = this.namespaceValue(node, base, pathKey);
+      return v === undefined ? false : k(v);
+    }
+    const key = path[i]!;
+    const step = (kv: Value): boolean => {
+      const nb = base === undefined ? undefined : lookup(base, kv);
+      if (typeof kv === "string") {
+        const ck = this.childKey(pathKey, kv);
+        const child = this.overridden?.has(ck) ? undefined : node.children.get(kv);
+        if (child) return this.evalData(path, i + 1, child, nb, ck, f, k);
+      }
+      return nb === undefined ? false : this.walk(nb, path, i + 1, f, k);
+    };
+    if (key.k === "const") return step(key.v);
+    if (key.k === "var" && f[key.slot] !== undefined) return step(f[key.slot]!);
+    if (key.k === "var" || this.hasUnboundPattern(key, f)) {
+      const keys = new Map<string, Value>();
+      for (const c of node.children.keys()) keys.set(c, c);
+      if (base instanceof RObject) for (const kk of base.keys()) keys.set(keyOf(kk), kk);
+      for (const kk of keys.values()) {
+        if (this.unifyV(key, kk, f, () => step(kk))) return true;
+      }
+      return false;
+    }
+    return this.evalTerm(key, f, step);
+  }
+
+  /** The value of a package-like node: base data merged with the values of its child nodes. */
+  private namespaceValue(node: RuleNode, base: Value | undefined, pathKey: string): Value | undefined {
+    if (node.rules.length > 0 || node.defaultRule) return node.arity !== undefined ? undefined : this.nodeValue(node, base, pathKey);
+    if (node.children.size === 0) return base;
+    const cached = this.cache.get(node.id);
+    if (cached !== undefined) return cached === null ? undefined : cached;
+    const out = base instanceof RObject ? RObject.fromEntries(base.entries()) : new RObject();
+    for (const [name, child] of node.children) {
+      const ck = this.childKey(pathKey, name);
+      if (this.overridden?.has(ck)) continue;
+      const cv = this.namespaceValue(child, base === undefined ? undefined : lookup(base, name), ck);
+      if (cv !== undefined) out.set(name, cv);
+    }
+    this.cache.set(node.id, out);
+    return out;
+  }
+
+  // ------------------------------------------------------------------------------------ rules
+
+  private enter(loc: Location | undefined): void {
+    if (++this.depth > this.limits.maxDepth) {
+      throw new RegoError("eval_limit_error", `evaluation exceeded the depth limit of ${this.limits.maxDepth}`, loc);
+    }
+  }
+
+  /** The value of the rules at a node (complete, partial set, partial object or ref-head object). */
+  nodeValue(node: RuleNode, base: Value | undefined, pathKey: string): Value | undefined {
+    const cached = this.cache.get(node.id);
+    if (cached !== undefined) return cached === null ? undefined : cached;
+    if (this.active.has(node.id)) {
+      throw new RegoError("rego_recursion_error", `rule data.${node.path.join(".")} is recursive`, node.rules[0]?.loc);
+    }
+    this.active.add(node.id);
+    this.enter(node.rules[0]?.loc);
+    let v: Value | undefined;
+    try {
+      v = this.computeNode(node, base, pathKey);
+    } finally {
+      this.active.delete(node.id);
+      this.depth--;
+    }
+    this.cache.set(node.id, v === undefined ? null : v);
+    return v;
+  }
+
+  private computeNode(node: RuleNode, base: Value | undefined, pathKey: string): Value | undefined {
+    const rules = node.rules;
+    const first = rules[0] ?? node.defaultRule!;
+    if (first.kind === "partial_set" && first.suffix.length === 0) {
+      const out = new RSet();
+      for (const r of rules) {
+        this.evalRuleBody(r, (f) =>
+          this.evalTerm(r.key!, f, (v) => {
+            out.add(v);
+            return false;
+          }),
+        );
+      }
+      return out;
+    }
+    if (first.kind === "complete" && first.suffix.length === 0) {
+      let result: Value | undefined;
+      for (const r of rules) {
+        for (let link: CRule | undefined = r; link; link = link.else) {
+          let got = false;
+          const l = link;
+          this.evalRuleBody(l, (f) =>
+            this.evalTerm(l.value ?? TRUE_TERM, f, (v) => {
+              if (result !== undefined && !equals(result, v)) {
+                throw conflict("complete rules must not produce multiple outputs", l.loc);
+              }
+              result = v;
+              got = true;
+              return l.groundHead;
+            }),
+          );
+          if (got) break;
+        }
+      }
+      if (result === undefined && node.defaultRule) result = this.defaultValue(node.defaultRule);
+      return result;
+    }
+    // Partial objects and ref heads with vars build an object below the node.
+    const out = new RObject();
+    for (const r of rules) {
+      const isSet = r.kind === "partial_set";
+      this.evalRuleBody(r, (f) =>
+        this.evalItems(r.suffix, 0, new Array(r.suffix.length), f, (keys) =>
+          this.evalTerm((isSet ? r.key : r.value) ?? TRUE_TERM, f, (v) => {
+            insertAt(out, keys, v, isSet, r.loc);
+            return false;
+          }),
+        ),
+      );
+    }
+    for (const [name, child] of node.children) {
+      const ck = this.childKey(pathKey, name);
+      if (this.overridden?.has(ck)) continue;
+      const cv = this.namespaceValue(child, base === undefined ? undefined : lookup(base, name), ck);
+      if (cv !== undefined) {
+        const cur = out.get(name);
+        if (cur !== undefined && !equals(cur, cv)) throw conflict("object keys must be unique", child.rules[0]?.loc);
+        out.set(name, cv);
+      }
+    }
+    return out;
+  }
+
+  private defaultValue(r: CRule): Value | undefined {
+    let result: Value | undefined;
+    const f: Frame = new Array(r.nslots);
+    this.evalTerm(r.value ?? TRUE_TERM, f, (v) => {
+      result = v;
+      return true;
+    });
+    return result;
+  }
+
+  private evalRuleBody(r: CRule, k: (f: Frame) => boolean): void {
+    const f: Frame = new Array(r.nslots);
+    this.evalBody(r.body.lits, 0, f, () => k(f));
+  }
+
+  // ------------------------------------------------------------------------------------ calls
+
+  private arityOf(fn: Callable): number {
+    if (fn.kind === "builtin") return fn.def.arity;
+    return this.nodeAt(fn.path)?.arity ?? 0;
+  }
+
+  private callStatement(fn: Callable, args: CTerm[], loc: Location, f: Frame, k: K): boolean {
+    const arity = this.arityOf(fn);
+    if (args.length > arity) {
+      return this.evalItems(args.slice(0, arity), 0, new Array(arity), f, (vs) =>
+        this.invoke(fn, vs, loc, (r) => this.unifyV(args[arity]!, r, f, k)),
+      );
+    }
+    return this.evalItems(args, 0, new Array(args.length), f, (vs) => this.invoke(fn, vs, loc, (r) => (r !== false ? k() : false)));
+  }
+
+  private callTerm(fn: Callable, args: CTerm[], loc: Location, f: Frame, k: VK): boolean {
+    return this.evalItems(args, 0, new Array(args.length), f, (vs) => this.invoke(fn, vs, loc, k));
+  }
+
+  private invoke(fn: Callable, args: Value[], loc: Location, k: VK): boolean {
+    if (fn.kind === "builtin") {
+      const mock = this.builtinMocks?.get(fn.name);
+      if (mock) return this.invokeMock(mock, args, loc, k);
+      return this.callBuiltin(fn.def, args, loc, k);
+    }
+    const mock = this.fnMocks?.get(fn.path.join("\u0000"));
+    if (mock) return this.invokeMock(mock, args, loc, k);
+    const v = this.callUser(fn.path, args, loc);
+    return v === undefined ? false : k(v);
+  }
+
+  private invokeMock(mock: Mock, args: Value[], loc: Location, k: VK): boolean {
+    if (mock.fn) {
+      // Mocks replace by name; the replacement itself is not mocked again (no infinite loop).
+      const saved = { b: this.builtinMocks, f: this.fnMocks };
+      if (mock.fn.kind === "builtin") {
+        this.builtinMocks = new Map(this.builtinMocks);
+        this.builtinMocks.delete(mock.fn.name);
+      }
+      try {
+        return this.invoke(mock.fn, args, loc, k);
+      } finally {
+        this.builtinMocks = saved.b;
+        this.fnMocks = saved.f;
+      }
+    }
+    return k(mock.value!);
+  }
+
+  private callBuiltin(def: BuiltinDef, args: Value[], loc: Location, k: VK): boolean {
+    let r: Value | undefined;
+    try {
+      r = def.fn(args, this.bctx);
+    } catch (e) {
+      this.builtinFailure(def, e, loc);
+      return false;
+    }
+    if (r === undefined) return false;
+    if (def.relation) {
+      for (const x of r as readonly Value[]) if (k(x)) return true;
+      return false;
+    }
+    return k(r);
+  }
+
+  private builtinFailure(def: BuiltinDef, e: unknown, loc: Location): void {
+    let err: BuiltinError;
+    if (e instanceof BuiltinError) {
+      err = e.location ? e : new BuiltinError(e.code, e.detail, { halt: e.halt, location: loc });
+    } else if (e instanceof RegoError) {
+      throw e;
+    } else if (e instanceof RangeError && /call stack/.test(e.message)) {
+      throw e;
+    } else {
+      const msg = e instanceof Error ? e.message : String(e);
+      err = new BuiltinError("eval_builtin_error", `${def.name}: ${msg}`, { location: loc });
+    }
+    if (err.halt || this.strict) throw err;
+    this.errors.push(err);
+  }
+
+  /** Calls user function rules at `path`: all matching definitions must agree; memoised per query. */
+  callUser(path: string[], args: Value[], loc: Location): Value | undefined {
+    const node = this.nodeAt(path);
+    if (!node) return undefined;
+    const memoKey = node.id + "\u0000" + keyOf(args);
+    const cached = this.fnCache.get(memoKey);
+    if (cached !== undefined) return cached === null ? undefined : cached;
+    if (this.active.has(node.id)) {
+      throw new RegoError("rego_recursion_error", `rule data.${node.path.join(".")} is recursive`, loc);
+    }
+    this.active.add(node.id);
+    this.enter(loc);
+    let result: Value | undefined;
+    try {
+      for (const r of node.rules) {
+        for (let link: CRule | undefined = r; link; link = link.else) {
+          let got = false;
+          const l = link;
+          const f: Frame = new Array(l.nslots);
+          this.unifyItemsV(l.args!, args, 0, f, () =>
+            this.evalBody(l.body.lits, 0, f, () =>
+              this.evalTerm(l.value ?? TRUE_TERM, f, (v) => {
+                if (result !== undefined && !equals(result, v)) {
+                  throw conflict("functions must not produce multiple outputs for same inputs", l.loc);
+                }
+                result = v;
+                got = true;
+                return l.groundHead;
+              }),
+            ),
+          );
+          if (got) break;
+        }
+      }
+      if (result === undefined && node.defaultRule) result = this.defaultValue(node.defaultRule);
+    } finally {
+      this.active.delete(node.id);
+      this.depth--;
+    }
+    this.fnCache.set(memoKey, result === undefined ? null : result);
+    return result;
+  }
+
+  /** Runs a compiled query body; `onSolution` sees the frame for each solution. */
+  run(body: CBody, nslots: number, onSolution: (f: Frame) => boolean): void {
+    const f: Frame = new Array(nslots);
+    try {
+      this.evalBody(body.lits, 0, f, () => onSolution(f));
+    } catch (e) {
+      if (e instanceof RangeError && /call stack/.test(e.message)) {
+        throw new RegoError("eval_limit_error", "evaluation exceeded the maximum nesting depth");
+      }
+      throw e;
+    }
+    if (this.strict && this.errors.length > 0) throw this.errors[0]!;
+  }
+}
+
+interface WithState {
+  input: Value | undefined;
+  data: Value;
+  overridden: Set<string> | undefined;
+  fnMocks: Map<string, Mock> | undefined;
+  builtinMocks: Map<string, Mock> | undefined;
+  cache: Map<number, Value | null>;
+  fnCache: Map<string, Value | null>;
+}
+
+/** Inserts a rule's value at `keys` below `root`, creating objects; conflicting leaves are errors. */
+function insertAt(root: RObject, keys: Value[], v: Value, isSet: boolean, loc: Location): void {
+  let o = root;
+  for (let i = 0; i < keys.length - 1; i++) {
+    const cur = o.get(keys[i]!);
+    if (cur === undefined) {
+      const n = new RObject();
+      o.set(keys[i]!, n);
+      o = n;
+    } else if (cur instanceof RObject) {
+      o = cur;
+    } else {
+      throw conflict("object keys must be unique", loc);
+    }
+  }
+  const k = keys[keys.length - 1]!;
+  const cur = o.get(k);
+  if (isSet) {
+    if (cur === undefined) o.set(k, RSet.of([v]));
+    else if (cur instanceof RSet) cur.add(v);
+    else throw conflict("object keys must be unique", loc);
+    return;
+  }
+  if (cur !== undefined && !equals(cur, v)) throw conflict("object keys must be unique", loc);
+  o.set(k, v);
+}
