@@ -4,6 +4,8 @@
  */
 import { Command } from "commander";
 import { registerDemo } from "./commands/demo.ts";
+import { registerEvidenceSimulate } from "./commands/evidence-simulate.ts";
+import { registerEvidenceVerify } from "./commands/evidence-verify.ts";
 
 export function buildProgram(): Command {
   const program = new Command("cocoon")
@@ -11,5 +13,8 @@ export function buildProgram(): Command {
     .exitOverride()
     .showHelpAfterError();
   registerDemo(program);
+  const evidence = program.command("evidence").description("verify and simulate TEE evidence");
+  registerEvidenceVerify(evidence);
+  registerEvidenceSimulate(evidence);
   return program;
 }

@@ -113,7 +113,7 @@ export class Simulator {
   }
 
   /**
-   * Every certificate the simulator has issued so far (ASKs, VCEKs, PCK Platform CA, PCKs), for a verifier given
+   * Every certificate the simulator has issued so far (ASKs, VCEKs, ASVKs, VLEKs, PCK Platform CA, PCKs), for a verifier given
    * a bare report without its chain. Creates nothing.
    */
   async issuedCertificates(): Promise<Uint8Array[]> {
@@ -124,8 +124,13 @@ export class Simulator {
     };
     for (const product of SNP_PRODUCTS) {
       await add(`amd/${product}/ca/ask.der`);
-      for (const name of await this.state.list(`amd/${product}/vcek`))
+      for (const name of await this.state.list(`amd/${product}/vcek`)) {
         await add(`amd/${product}/vcek/${name}`);
+      }
+      await add(`amd/${product}/vlek-ca/asvk.der`);
+      for (const name of await this.state.list(`amd/${product}/vlek`)) {
+        await add(`amd/${product}/vlek/${name}`);
+      }
     }
     await add("intel/ca/pck-ca.der");
     for (const name of await this.state.list("intel/pck")) await add(`intel/pck/${name}`);

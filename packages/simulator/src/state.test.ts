@@ -20,8 +20,8 @@ test("reopening a state directory reuses every key: same roots, same VCEK and PC
   assert.deepEqual(await second.trustAnchors(["Milan"]), anchors);
   assert.deepEqual(await simulatedTrustAnchors({ stateDir, products: ["Milan"] }), anchors);
   const snp2 = await second.snpReport({ tcb });
-  assert.deepEqual(snp2.vcek, snp1.vcek, "VCEK certificate issued once per TCB and kept");
-  assert.deepEqual(snp2.ask, snp1.ask);
+  assert.deepEqual(snp2.leaf, snp1.leaf, "VCEK certificate issued once per TCB and kept");
+  assert.deepEqual(snp2.intermediate, snp1.intermediate);
   assert.deepEqual((await second.amd("Milan")).chipId, (await first.amd("Milan")).chipId);
   const tdx2 = await second.tdxQuote({});
   assert.deepEqual(tdx2.pckChain, tdx1.pckChain);
@@ -30,7 +30,7 @@ test("reopening a state directory reuses every key: same roots, same VCEK and PC
 
   // A new TCB means a new VCEK (a different derived key), as on hardware.
   const other = await second.snpReport({ tcb: { ...tcb, snp: 6 } });
-  assert.notDeepEqual(other.vcek, snp1.vcek);
+  assert.notDeepEqual(other.leaf, snp1.leaf);
 
   // Secrets are private to the user.
   for (const file of [
@@ -53,7 +53,7 @@ test("existing anchors and issued certificates are read without creating anythin
   const anchors = await sim.existingTrustAnchors();
   assert.deepEqual(anchors.amdRoots, [report.ark]);
   assert.deepEqual(anchors.intelRoots, []);
-  assert.deepEqual(await sim.issuedCertificates(), [report.ask, report.vcek]);
+  assert.deepEqual(await sim.issuedCertificates(), [report.intermediate, report.leaf]);
 });
 
 test("keys are generated per state directory, never built in", async () => {

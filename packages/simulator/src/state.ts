@@ -6,6 +6,7 @@
  *   state.json                           format marker
  *   amd/<Product>/ca/ark.der ark.key ask.der ask.key chip-secret   one simulated chip per product line
  *   amd/<Product>/vcek/<tcb hex>.der     VCEKs issued so far (the key itself is derived, never stored)
+ *   amd/<Product>/vlek-ca/asvk.der asvk.key csp-secret, amd/<Product>/vlek/<tcb hex>.der   the same for VLEKs
  *   intel/ca/root.der root.key pck-ca.der pck-ca.key tcb-signing.der tcb-signing.key attestation.key platform-secret
  *   intel/pck/<fmspc>-<cpusvn>-<pcesvn>.der  PCK certificates issued so far (key derived, never stored)
  */

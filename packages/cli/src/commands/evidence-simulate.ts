@@ -77,7 +77,7 @@ async function simulate(args: EvidenceSimulateArgs, io: EvidenceSimulateIo): Pro
       debug: args.debug === true,
     });
     await io.writeFile(out, report.report);
-    await io.writeFile(`${out}.certs.pem`, pemChain([report.vcek, report.ask, report.ark]));
+    await io.writeFile(`${out}.certs.pem`, pemChain([report.leaf, report.intermediate, report.ark]));
     return [out, `${out}.certs.pem`];
   }
   if (args.product !== undefined || args.reportVersion !== undefined) {

@@ -12,6 +12,7 @@ import { parseAzTdxVtpmEvidence, type AzTdxVtpmEvidence } from "./evidence-json.
 import { verifyAzTdxVtpm, verifyAzTdxVtpmEvidence } from "./az-tdx.ts";
 import { AzureFormatError } from "./errors.ts";
 import { parseTpmsAttest } from "../tpm/attest.ts";
+import { collateralFromQvlJson, splitPcsSignedBody } from "../dcap/collateral.ts";
 
 const NOW = new Date("2026-06-01T00:00:00Z");
 const CHALLENGE = Buffer.from("challenge");
@@ -192,4 +193,32 @@ test("unreadable az-tdx-vtpm evidence is a typed AzureFormatError", () => {
   ]) {
     assert.throws(() => verifyAzTdxVtpm(bad), AzureFormatError, bad);
   }
+});
+
+test("with the mixed collateral of td-quote.expected.json: OutOfDate, its advisories, only freshness fails", () => {
+  const expected = JSON.parse(readFileSync(vectorPath("azure", "tdx", "td-quote.expected.json"), "utf8")) as {
+    tcb_evaluations: { expected_status_intel_qvl_semantics: string; advisory_ids: string[] }[];
+  };
+  const evaluation = expected.tcb_evaluations[0]!;
+  // tcbInfo from teekit (issued 2025-09-29) + QE identity and CRLs from dcap-qvl (valid to 2025-07-19): no instant
+  // satisfies both windows (the expected file says so), so freshness fails whichever time is chosen.
+  const qvl = collateralFromQvlJson(
+    readFileSync(vectorPath("tdx", "dcapqvl", "tdx_quote_collateral.json"), "utf8"),
+  );
+  const tcbInfo = splitPcsSignedBody(
+    readFileSync(vectorPath("tdx", "teekit", "tcbInfo-tdx-00806f050000.json"), "utf8"),
+    "tcbInfo",
+  );
+  const collateral = { ...qvl, tcbInfo: tcbInfo.text, tcbInfoSignature: tcbInfo.signature };
+  const result = verifyAzTdxVtpm(readFileSync(vectorPath("azure", "tdx", "evidence-v1.json")), {
+    expectedReportData: CHALLENGE,
+    now: new Date("2025-07-01T00:00:00Z"),
+    collateral,
+  });
+  assert.equal(result.tcbStatus, evaluation.expected_status_intel_qvl_semantics);
+  assert.deepEqual(result.advisoryIds, evaluation.advisory_ids);
+  assert.deepEqual(
+    result.failures.map((f) => f.check),
+    ["tdx.collateral.tcb_info.freshness"],
+  );
 });

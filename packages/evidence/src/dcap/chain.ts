@@ -8,6 +8,7 @@
 import { createHash, type X509Certificate } from "node:crypto";
 import type { IntelTrustRoot } from "../intel/roots.ts";
 import { parseCertificates } from "./pck.ts";
+import { BoundedCache, contentKey } from "./cache.ts";
 
 export interface ChainResult {
   ok: boolean;
@@ -21,55 +22,13 @@ interface CachedChain {
   rootFingerprint: string;
   notBefore: number;
   notAfter: number;
-}
-
-/** A small LRU map: the oldest entry goes when the bound is reached. */
-export class BoundedCache<V> {
-  readonly #max: number;
-  readonly #map = new Map<string, V>();
-  constructor(max: number) {
-    this.#max = max;
-  }
-  get(key: string): V | undefined {
-    const v = this.#map.get(key);
-    if (v !== undefined) {
-      this.#map.delete(key);
-      this.#map.set(key, v);
-    }
-    return v;
-  }
-  set(key: string, value: V): void {
-    this.#map.delete(key);
-    this.#map.set(key, value);
-    if (this.#map.size > this.#max) this.#map.delete(this.#map.keys().next().value as string);
-  }
-  clear(): void {
-    this.#map.clear();
-  }
-  get size(): number {
-    return this.#map.size;
-  }
+  certs: X509Certificate[];
 }
 
 const chainCache = new BoundedCache<CachedChain>(1024);
 
-/** Forget every cached chain and collateral signature (tests, or after a trust-store change). */
-export function clearDcapVerificationCache(): void {
-  chainCache.clear();
-}
-
 export function dcapChainCacheSize(): number {
   return chainCache.size;
-}
-
-function chainKey(ders: Uint8Array[], rootFingerprints: string): string {
-  const h = createHash("sha256");
-  for (const der of ders) {
-    h.update(String(der.length));
-    h.update(der);
-  }
-  h.update(rootFingerprints);
-  return h.digest("hex");
 }
 
 function signedBy(cert: X509Certificate, issuer: X509Certificate): boolean {
@@ -91,6 +50,14 @@ export function verifyChain(
   now: Date,
   what: string,
 ): ChainResult {
+  const fpKey = roots.map((r) => r.fingerprint).join(",");
+  const key = contentKey(...ders, fpKey);
+  const t = now.getTime();
+  const cached = chainCache.get(key);
+  if (cached) {
+    const root = roots.find((r) => r.fingerprint === cached.rootFingerprint);
+    if (root && t >= cached.notBefore && t <= cached.notAfter) return { ok: true, root, certs: cached.certs };
+  }
   let certs: X509Certificate[];
   try {
     certs = parseCertificates(ders, what);
@@ -98,14 +65,6 @@ export function verifyChain(
     return { ok: false, reason: (error as Error).message, certs: [] };
   }
   if (roots.length === 0) return { ok: false, reason: "no trusted Intel root configured", certs };
-  const fpKey = roots.map((r) => r.fingerprint).join(",");
-  const key = chainKey(ders, fpKey);
-  const t = now.getTime();
-  const cached = chainCache.get(key);
-  if (cached) {
-    const root = roots.find((r) => r.fingerprint === cached.rootFingerprint);
-    if (root && t >= cached.notBefore && t <= cached.notAfter) return { ok: true, root, certs };
-  }
   // Drop a trailing self-signed certificate: it is accepted only if it is one of the pinned roots.
   let path = certs;
   let root: IntelTrustRoot | undefined;
@@ -147,7 +106,7 @@ export function verifyChain(
     notBefore = Math.max(notBefore, c.validFromDate.getTime());
     notAfter = Math.min(notAfter, c.validToDate.getTime());
   }
-  chainCache.set(key, { rootFingerprint: root.fingerprint, notBefore, notAfter });
+  chainCache.set(key, { rootFingerprint: root.fingerprint, notBefore, notAfter, certs });
   if (t < notBefore || t > notAfter) {
     return {
       ok: false,

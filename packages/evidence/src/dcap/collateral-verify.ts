@@ -4,46 +4,36 @@
  * (root CA CRL signed by the root, PCK CRL signed by the PCK CA) fresh and correctly signed
  * (research §4.5 steps 0–3, §8 step 20). Results of signature checks are cached by content hash.
  */
-import { createHash, verify as cryptoVerify, type X509Certificate } from "node:crypto";
+import { verify as cryptoVerify, type X509Certificate } from "node:crypto";
 import type { CheckLog } from "../types.ts";
 import type { IntelTrustRoot } from "../intel/roots.ts";
-import { BoundedCache, verifyChain } from "./chain.ts";
+import { verifyChain } from "./chain.ts";
+import { BoundedCache, contentKey } from "./cache.ts";
 import type { DcapCollateral } from "./collateral.ts";
 import { crlSignedBy, parseCrl, subjectDer, type ParsedCrl } from "./crl.ts";
 import { DcapFormatError } from "./errors.ts";
 import { splitPemChain } from "./pck.ts";
 import { parseEnclaveIdentity, parseTcbInfo, type EnclaveIdentity, type TcbInfo } from "./tcb-info.ts";
 
-const signatureCache = new BoundedCache<true>(1024);
+const signatureCache = new BoundedCache<boolean>(1024);
+const tcbInfoCache = new BoundedCache<TcbInfo>(256);
+const identityCache = new BoundedCache<EnclaveIdentity>(64);
 
-export function clearCollateralCache(): void {
-  signatureCache.clear();
-}
-
-/** ECDSA P-256 / SHA-256 over `text` with a raw r‖s hex signature (Intel PCS format). */
+/** ECDSA P-256 / SHA-256 over `text` with a raw r‖s hex signature (Intel PCS format); cached by content. */
 function jsonSignatureValid(text: string, signatureHex: string, signer: X509Certificate): boolean {
-  const key = createHash("sha256")
-    .update(text)
-    .update("\0")
-    .update(signatureHex)
-    .update("\0")
-    .update(signer.raw)
-    .digest("hex");
-  if (signatureCache.get(key)) return true;
-  if (!/^[0-9a-fA-F]{128}$/.test(signatureHex)) return false;
-  let ok: boolean;
-  try {
-    ok = cryptoVerify(
-      "sha256",
-      Buffer.from(text, "utf8"),
-      { key: signer.publicKey, dsaEncoding: "ieee-p1363" },
-      Buffer.from(signatureHex, "hex"),
-    );
-  } catch {
-    ok = false;
-  }
-  if (ok) signatureCache.set(key, true);
-  return ok;
+  return signatureCache.getOrSet(contentKey(text, signatureHex, signer.raw), () => {
+    if (!/^[0-9a-fA-F]{128}$/.test(signatureHex)) return false;
+    try {
+      return cryptoVerify(
+        "sha256",
+        Buffer.from(text, "utf8"),
+        { key: signer.publicKey, dsaEncoding: "ieee-p1363" },
+        Buffer.from(signatureHex, "hex"),
+      );
+    } catch {
+      return false;
+    }
+  });
 }
 
 export interface VerifiedCollateral {
@@ -197,7 +187,7 @@ export function verifyCollateral(
         )
       ) {
         try {
-          const info = parseTcbInfo(c.tcbInfo);
+          const info = tcbInfoCache.getOrSet(contentKey(c.tcbInfo), () => parseTcbInfo(c.tcbInfo!));
           // TDX tcbInfo must say "TDX" (version ≥ 3); SGX tcbInfo "SGX" (or no id in v2) (dcap-qvl verify.rs).
           const idOk =
             tee === "tdx" ? info.id === "TDX" && info.version >= 3 : info.id === "SGX" && info.version >= 2;
@@ -247,7 +237,9 @@ export function verifyCollateral(
         )
       ) {
         try {
-          const id = parseEnclaveIdentity(c.qeIdentity);
+          const id = identityCache.getOrSet(contentKey(c.qeIdentity), () =>
+            parseEnclaveIdentity(c.qeIdentity!),
+          );
           const want = tee === "tdx" ? "TD_QE" : "QE";
           if (log.expect(`${p}.qe_identity.id`, id.id === want, want, id.id)) out.qeIdentity = id;
           freshness(

@@ -5,6 +5,11 @@
 import { verify as cryptoVerify, type X509Certificate } from "node:crypto";
 import * as pkijs from "pkijs";
 import { DcapCollateralError } from "./errors.ts";
+import { BoundedCache, contentKey } from "./cache.ts";
+
+const crlCache = new BoundedCache<ParsedCrl>(64);
+const crlSignatureCache = new BoundedCache<boolean>(256);
+const subjectCache = new BoundedCache<Uint8Array>(1024);
 
 export interface ParsedCrl {
   der: Uint8Array;
@@ -30,7 +35,12 @@ function hexOf(bytes: ArrayBuffer | Uint8Array): string {
   return Buffer.from(bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes)).toString("hex");
 }
 
+/** Decode a DER CRL (cached by content: Intel's CRLs are the same for every quote of a day). */
 export function parseCrl(der: Uint8Array, what: string): ParsedCrl {
+  return crlCache.getOrSet(contentKey(der), () => decodeCrl(der, what));
+}
+
+function decodeCrl(der: Uint8Array, what: string): ParsedCrl {
   let crl: pkijs.CertificateRevocationList;
   try {
     crl = pkijs.CertificateRevocationList.fromBER(der);
@@ -63,6 +73,12 @@ const ECDSA_WITH_SHA256 = "1.2.840.10045.4.3.2";
 
 /** True when `issuer` signed this CRL and is named as its issuer. */
 export function crlSignedBy(crl: ParsedCrl, issuer: X509Certificate, issuerSubjectDer: Uint8Array): boolean {
+  return crlSignatureCache.getOrSet(contentKey(crl.der, issuer.raw, issuerSubjectDer), () =>
+    checkCrlSignature(crl, issuer, issuerSubjectDer),
+  );
+}
+
+function checkCrlSignature(crl: ParsedCrl, issuer: X509Certificate, issuerSubjectDer: Uint8Array): boolean {
   if (crl.signatureAlgorithm !== ECDSA_WITH_SHA256) return false;
   if (Buffer.compare(Buffer.from(crl.issuerDer), Buffer.from(issuerSubjectDer)) !== 0) return false;
   try {
@@ -74,6 +90,10 @@ export function crlSignedBy(crl: ParsedCrl, issuer: X509Certificate, issuerSubje
 
 /** The DER of a certificate's subject Name, for matching CRL issuers byte for byte. */
 export function subjectDer(certDer: Uint8Array): Uint8Array {
+  return subjectCache.getOrSet(contentKey(certDer), () => decodeSubject(certDer));
+}
+
+function decodeSubject(certDer: Uint8Array): Uint8Array {
   const cert = pkijs.Certificate.fromBER(certDer);
   return new Uint8Array(cert.subject.valueBeforeDecode);
 }

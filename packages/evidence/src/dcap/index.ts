@@ -6,5 +6,5 @@ export { collateralFromPcs, collateralFromQvlJson, missingCollateral, rawJsonMem
 export type { DcapCollateral, PcsCollateralInput } from "./collateral.ts";
 export { parsePckExtensions, splitPemChain } from "./pck.ts";
 export type { PckExtensions } from "./pck.ts";
-export { clearDcapVerificationCache } from "./chain.ts";
+export { clearDcapVerificationCache } from "./cache.ts";
 export { DcapCollateralError, DcapFormatError, IntelPcsError } from "./errors.ts";

@@ -7,6 +7,9 @@ import { X509Certificate } from "node:crypto";
 import * as asn1js from "asn1js";
 import * as pkijs from "pkijs";
 import { DcapFormatError } from "./errors.ts";
+import { BoundedCache, contentKey } from "./cache.ts";
+
+const extensionCache = new BoundedCache<PckExtensions>(1024);
 
 const SGX_EXTENSIONS_OID = "1.2.840.113741.1.13.1";
 
@@ -90,8 +93,12 @@ function oidMap(seq: asn1js.AsnType | undefined, what: string): Map<string, asn1
   return out;
 }
 
-/** Decode the SGX extensions of a PCK leaf certificate. */
+/** Decode the SGX extensions of a PCK leaf certificate (cached by DER: one per platform). */
 export function parsePckExtensions(der: Uint8Array): PckExtensions {
+  return extensionCache.getOrSet(contentKey(der), () => decodePckExtensions(der));
+}
+
+function decodePckExtensions(der: Uint8Array): PckExtensions {
   let cert: pkijs.Certificate;
   try {
     cert = pkijs.Certificate.fromBER(der);

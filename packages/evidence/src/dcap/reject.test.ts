@@ -5,7 +5,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { verifyDcapQuote, verifySgx, verifyTdx, type DcapVerifyOptions } from "./verify.ts";
-import { clearDcapVerificationCache, dcapChainCacheSize } from "./chain.ts";
+import { dcapChainCacheSize } from "./chain.ts";
+import { clearDcapVerificationCache } from "./cache.ts";
 import { loadCollateral, loadQuote } from "./test-support.ts";
 import { parseDcapQuote } from "./quote.ts";
 import { DcapFormatError } from "./errors.ts";

@@ -11,6 +11,9 @@ import type { BuiltinDef } from "./types.ts";
 
 class GlobError extends Error {}
 
+/** RE2 itself refuses nesting beyond 1000; alternatives deeper than this are refused up front. */
+const MAX_NESTING = 500;
+
 function reEscape(ch: string): string {
   return /[\\.+*?()|[\]{}^$-]/.test(ch) ? "\\" + ch : ch;
 }
@@ -24,6 +27,7 @@ export function globToRegex(pattern: string, delimiters: readonly string[]): str
   const rs = Array.from(pattern);
   const notDelim = delimiters.length === 0 ? "." : `[^${delimiters.map(classEscape).join("")}]`;
   let i = 0;
+  let depth = 0;
 
   const parseSeq = (inTerms: boolean): string => {
     let out = "";
@@ -49,6 +53,9 @@ export function globToRegex(pattern: string, delimiters: readonly string[]): str
           out += parseClass();
           break;
         case "{": {
+          // Bounded nesting: a typed error, not a stack overflow, on `{{{{…`.
+          if (++depth > MAX_NESTING)
+            throw new GlobError(`pattern alternatives nest deeper than ${MAX_NESTING}`);
           const alts: string[] = [];
           for (;;) {
             alts.push(parseSeq(true));
@@ -56,6 +63,7 @@ export function globToRegex(pattern: string, delimiters: readonly string[]): str
             if (rs[i++] === "}") break;
           }
           out += `(?:${alts.join("|")})`;
+          depth--;
           break;
         }
         case "}":

@@ -111,21 +111,37 @@ function normalise(tokens: Token[]): Token[] {
   return out;
 }
 
+/**
+ * The product automaton has (|a|+1)·(|b|+1)·2 states; beyond this many the question is refused with a
+ * typed error rather than spending unbounded time and memory (real globs are a few dozen tokens).
+ */
+export const MAX_PRODUCT_STATES = 1 << 23;
+
 export function globsIntersect(g1: string, g2: string): boolean {
   const a = normalise(tokenizeGlob(g1));
   const b = normalise(tokenizeGlob(g2));
+  const width = b.length + 1;
+  const states = (a.length + 1) * width * 2;
+  if (states > MAX_PRODUCT_STATES) {
+    throw new GlobSyntaxError(`globs too large to intersect (${a.length} and ${b.length} tokens)`);
+  }
   // State: positions in a and b, and whether a rune has been consumed (the match must be non-empty).
-  const seen = new Set<number>();
-  const queue: [number, number, number][] = [];
+  const seen = new Uint8Array(states);
+  const queue = new Int32Array(states);
+  let head = 0;
+  let tail = 0;
   const push = (i: number, j: number, used: number): void => {
-    const key = (i * (b.length + 1) + j) * 2 + used;
-    if (seen.has(key)) return;
-    seen.add(key);
-    queue.push([i, j, used]);
+    const key = (i * width + j) * 2 + used;
+    if (seen[key]) return;
+    seen[key] = 1;
+    queue[tail++] = key;
   };
   push(0, 0, 0);
-  while (queue.length > 0) {
-    const [i, j, used] = queue.shift()!;
+  while (head < tail) {
+    const key = queue[head++]!;
+    const used = key & 1;
+    const i = Math.floor(key / 2 / width);
+    const j = (key >> 1) % width;
     if (i === a.length && j === b.length && used === 1) return true;
     // Skip a starred token (epsilon moves).
     if (i < a.length && a[i]!.flag === "*") push(i + 1, j, used);

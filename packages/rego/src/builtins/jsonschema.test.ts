@@ -48,3 +48,14 @@ test("json.verify_schema reports schema errors as values", () => {
   );
   assert.equal(call("json.verify_schema", 7), '[false,"jsonschema: wrong type, expected string or object"]');
 });
+
+test("draft-04 schemas (boolean exclusive bounds, id) validate as gojsonschema does", () => {
+  const schema = parseJSON(
+    '{"$schema": "http://json-schema.org/draft-04/schema#", "id": "http://example.com/s.json", "properties": {"id": {"type": "number", "maximum": 10, "exclusiveMaximum": true}}}',
+  );
+  assert.equal(call("json.match_schema", RObject.fromRecord({ id: 9 }), schema), "[true,[]]");
+  assert.equal(
+    call("json.match_schema", RObject.fromRecord({ id: 10 }), schema),
+    '[false,[{"desc":"Must be less than 10","error":"id: Must be less than 10","field":"id","type":"number_lt"}]]',
+  );
+});

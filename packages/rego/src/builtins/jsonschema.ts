@@ -62,6 +62,40 @@ function checkTypes(schema: unknown): void {
   }
 }
 
+/** Keywords whose value is a schema, an array of schemas, or a map of schemas (drafts 4–7). */
+const SCHEMA_KEYWORDS = new Set(["items", "additionalItems", "additionalProperties", "not", "contains", "propertyNames", "if", "then", "else"]);
+const SCHEMA_ARRAYS = new Set(["allOf", "anyOf", "oneOf", "items"]);
+const SCHEMA_MAPS = new Set(["properties", "patternProperties", "definitions", "dependencies"]);
+
+/**
+ * gojsonschema accepts draft-04 forms that ajv's draft-07 rejects: boolean exclusiveMaximum/Minimum
+ * (draft-04 §5.1.2/5.1.3) and `id`. Rewrite them into their draft-06+ equivalents.
+ */
+function fromDraft4(schema: unknown, draft4Ids: boolean): unknown {
+  if (Array.isArray(schema)) return schema.map((s) => fromDraft4(s, draft4Ids));
+  if (schema === null || typeof schema !== "object") return schema;
+  const out: Record<string, unknown> = {};
+  const src = schema as Record<string, unknown>;
+  for (const [k, v] of Object.entries(src)) {
+    if (SCHEMA_MAPS.has(k) && v !== null && typeof v === "object" && !Array.isArray(v)) {
+      out[k] = Object.fromEntries(Object.entries(v).map(([pk, pv]) => [pk, Array.isArray(pv) ? pv : fromDraft4(pv, draft4Ids)]));
+    } else if (SCHEMA_KEYWORDS.has(k) || SCHEMA_ARRAYS.has(k)) {
+      out[k] = fromDraft4(v, draft4Ids);
+    } else if ((k === "exclusiveMaximum" || k === "exclusiveMinimum") && typeof v === "boolean") {
+      const bound = k === "exclusiveMaximum" ? "maximum" : "minimum";
+      if (v && typeof src[bound] === "number") out[k] = src[bound];
+    } else if (k === "id" && draft4Ids && typeof v === "string") {
+      out.$id = v;
+    } else {
+      out[k] = v;
+    }
+  }
+  for (const [k, bound] of [["exclusiveMaximum", "maximum"], ["exclusiveMinimum", "minimum"]] as const) {
+    if (src[k] === true && typeof src[bound] === "number") delete out[bound];
+  }
+  return out;
+}
+
 const compiled = new Map<string, ValidateFunction>();
 const CACHE_LIMIT = 256;
 
@@ -71,10 +105,10 @@ function compile(schema: unknown): ValidateFunction {
   if (hit) return hit;
   checkTypes(schema);
   let s = schema;
-  if (s !== null && typeof s === "object" && !Array.isArray(s) && "$schema" in s) {
+  if (s !== null && typeof s === "object" && !Array.isArray(s)) {
     // Drafts 4/6/7 are validated with ajv's draft-07 semantics; the meta-schema URI is not fetched.
-    const { $schema: _ignored, ...rest } = s as Record<string, unknown>;
-    s = rest;
+    const { $schema: declared, ...rest } = s as Record<string, unknown>;
+    s = fromDraft4(rest, typeof declared === "string" && declared.includes("draft-04"));
   }
   let fn: ValidateFunction;
   try {

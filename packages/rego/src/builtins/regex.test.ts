@@ -123,3 +123,19 @@ test("glob.match with delimiters (gobwas/glob)", () => {
   fails(() => call("glob.match", "[a", [], "x"), "eval_builtin_error", /^glob\.match: /);
   assert.equal(call("glob.quote_meta", "*.github.com"), "\\*.github.com");
 });
+
+test("hostile patterns end in typed errors, quickly", () => {
+  fails(
+    () => call("regex.match", "(".repeat(5000) + "a" + ")".repeat(5000), "a"),
+    "eval_builtin_error",
+    /nests too deeply/,
+  );
+  fails(() => call("regex.match", "(a{1000}){1000}", "a"), "eval_builtin_error", /invalid repeat count/);
+  fails(() => call("glob.match", "{".repeat(100000), null, "a"), "eval_builtin_error", /nest deeper than/);
+  fails(
+    () => call("regex.globs_match", ".*".repeat(20000), "a+".repeat(20000)),
+    "eval_builtin_error",
+    /too large/,
+  );
+  assert.equal(call("regex.globs_match", ".*".repeat(500), "a+".repeat(500)), true);
+});

@@ -171,3 +171,13 @@ test("time.now_ns is read once per query", () => {
   assert.equal(def.fn([], c), 1);
   assert.equal(def.fn([], c), 1);
 });
+
+test("zone abbreviations for the MST layout element", () => {
+  const t = 1670006453141828752n;
+  const mst = (zone: string): Value | undefined => call("time.format", [t, zone, "MST"]);
+  assert.equal(mst("UTC"), "UTC");
+  assert.equal(mst("America/New_York"), "EST");
+  assert.equal(mst("Europe/Berlin"), "CET");
+  assert.equal(mst("Asia/Kolkata"), "IST");
+  assert.equal(mst("America/Sao_Paulo"), "-03");
+});

@@ -740,8 +740,10 @@ export class Evaluation {
   callUser(path: string[], args: Value[], loc: Location): Value | undefined {
     const node = this.nodeAt(path);
     if (!node) return undefined;
-    const memoKey = node.id + "\u0000" + keyOf(args);
-    const cached = this.fnCache.get(memoKey);
+    // Memoised on ground args, except when printing: prints are side effects the host expects to see
+    // on every call (regorus, the Kata reference, re-evaluates calls).
+    const memoKey = this.print ? undefined : node.id + "\u0000" + keyOf(args);
+    const cached = memoKey === undefined ? undefined : this.fnCache.get(memoKey);
     if (cached !== undefined) return cached === null ? undefined : cached;
     if (this.active.has(node.id)) {
       throw new RegoError("rego_recursion_error", `rule data.${node.path.join(".")} is recursive`, loc);
@@ -763,7 +765,7 @@ export class Evaluation {
                 }
                 result = v;
                 got = true;
-                return l.groundHead;
+                return false; // all solutions: regorus (the Kata reference) prints from every one
               }),
             ),
           );
@@ -775,7 +777,7 @@ export class Evaluation {
       this.active.delete(node.id);
       this.depth--;
     }
-    this.fnCache.set(memoKey, result === undefined ? null : result);
+    if (memoKey !== undefined) this.fnCache.set(memoKey, result === undefined ? null : result);
     return result;
   }
 

@@ -368,7 +368,7 @@ export class ModuleParser extends Parser {
         this.errorAt(this.tok, "else keyword cannot be used on multi-value rules");
         return null;
       }
-      const e = this.parseElse(rule, meta);
+      const e = this.parseElse(rule);
       if (e === null) return null;
       rule.else = e;
     }
@@ -392,12 +392,13 @@ export class ModuleParser extends Parser {
     return rules;
   }
 
-  private parseElse(main: Rule, mainMeta: RuleMeta): Rule | null {
+  private parseElse(main: Rule): Rule | null {
     const loc = this.loc();
     const head: RuleHead = { ...copyHead(main.head), loc };
     delete head.value;
     const rule: Rule = { head, body: [], default: false, loc };
-    const meta = this.newMeta(rule, mainMeta.keywords);
+    // OPA's Head.Copy does not carry the keywords: an else needs its own `if` in v1.
+    const meta = this.newMeta(rule);
     this.scan();
     if (this.k() === Tok.LBrace || this.isKw("if")) {
       meta.generatedValue = true;
@@ -439,7 +440,7 @@ export class ModuleParser extends Parser {
       return null;
     }
     if (this.isKw("else")) {
-      const e = this.parseElse(main, mainMeta);
+      const e = this.parseElse(main);
       if (e === null) return null;
       rule.else = e;
     }
@@ -467,6 +468,7 @@ export class ModuleParser extends Parser {
     }
 
     const head: RuleHead = { ref: [], assign: false, kind: "complete", loc };
+    let emptyArgs = false;
     if (term.type === "var") head.ref = [term];
     else if (term.type === "ref") {
       if (term.terms[0]!.type !== "var") return null;
@@ -477,13 +479,15 @@ export class ModuleParser extends Parser {
         return null;
       }
       head.ref = term.op.terms;
-      head.args = term.args;
+      // `f() { … }` has no arguments: OPA reads it as a rule, not a function (isFunction is len(Args) > 0).
+      if (term.args.length > 0) head.args = term.args;
+      else emptyArgs = true;
     } else return null;
 
     const name = refToString(head.ref);
     let generatedValue = false;
     if (this.isKw("contains")) {
-      if (head.args) {
+      if (head.args || emptyArgs) {
         this.illegal(
           `the contains keyword can only be used with multi-value rule definitions (e.g., ${name} contains <VALUE> { ... })`,
         );
@@ -518,7 +522,7 @@ export class ModuleParser extends Parser {
       }
       head.value = value;
     }
-    if (head.value === undefined && head.key === undefined && (head.ref.length !== 2 || head.args)) {
+    if (head.value === undefined && head.key === undefined && (head.ref.length !== 2 || head.args || emptyArgs)) {
       generatedValue = true;
       head.value = { type: "boolean", value: true, loc };
     }

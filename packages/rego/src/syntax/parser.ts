@@ -59,6 +59,7 @@ interface State {
   tok: Token;
   prevEnd: number;
   nerr: number;
+  hints: readonly string[];
 }
 
 interface PendingError {
@@ -80,6 +81,8 @@ export class Parser {
   /** End offset of the token before `tok` (OPA lastEnd). */
   private prevEnd = 0;
   errors: PendingError[] = [];
+  /** Hints waiting for the next error. */
+  private hints: readonly string[] = [];
   /** Active future keywords (`in`, `every`, `contains`, `if`, and experimental ones once imported). */
   keywords: Set<string>;
   private depth = 0;
@@ -126,7 +129,13 @@ export class Parser {
   }
 
   save(): State {
-    return { pos: this.lex.save(), tok: this.tok, prevEnd: this.prevEnd, nerr: this.errors.length };
+    return {
+      pos: this.lex.save(),
+      tok: this.tok,
+      prevEnd: this.prevEnd,
+      nerr: this.errors.length,
+      hints: this.hints,
+    };
   }
 
   restore(s: State): void {
@@ -134,6 +143,7 @@ export class Parser {
     this.tok = s.tok;
     this.prevEnd = s.prevEnd;
     this.errors.length = s.nerr;
+    this.hints = s.hints;
   }
 
   /** The token after `tok`, without consuming anything. */
@@ -156,11 +166,28 @@ export class Parser {
   }
 
   errorAt(t: { row: number; col: number; start?: number }, msg: string): void {
-    this.errors.push({ msg, row: t.row, col: t.col, offset: t.start ?? 0 });
+    this.errors.push({ msg: this.withHints(msg), row: t.row, col: t.col, offset: t.start ?? 0 });
   }
 
   errorAtLoc(l: Location, msg: string): void {
-    this.errors.push({ msg, row: l.row, col: l.col, offset: offsetOf(this.src, l.row, l.col) });
+    this.errors.push({
+      msg: this.withHints(msg),
+      row: l.row,
+      col: l.col,
+      offset: offsetOf(this.src, l.row, l.col),
+    });
+  }
+
+  /** Remembers advice for the next error (OPA p.hint), e.g. a missing future-keyword import. */
+  hint(h: string): void {
+    this.hints = [...this.hints, h];
+  }
+
+  private withHints(msg: string): string {
+    const h = this.hints;
+    if (h.length === 0) return msg;
+    this.hints = [];
+    return `${msg} (${h.length === 1 ? "hint" : "hints"}: ${h.join(", ")})`;
   }
 
   /** OPA's illegal(): "unexpected <tok> token|keyword[: note]". */
@@ -435,6 +462,7 @@ export class Parser {
   }
 
   private parseLiteralExpr(negated: boolean): Expr | null {
+    const s = this.save();
     const expr = this.parseExpr();
     if (expr === null) return null;
     expr.negated = negated;
@@ -442,6 +470,20 @@ export class Parser {
       const withs = this.parseWith();
       if (withs === null) return null;
       expr.with = withs;
+    }
+    // A plain `every` var that would parse as an every-expression: hint at the missing import.
+    const b = expr.body;
+    if (
+      !this.keywords.has("every") &&
+      b.type === "term" &&
+      b.term.type === "var" &&
+      b.term.name === "every" &&
+      this.futureKeywordWouldParse(() => {
+        this.restore(s);
+        return this.parseEvery() !== null;
+      })
+    ) {
+      this.hint("`import future.keywords.every` for `every x in xs { ... }` expressions");
     }
     return expr;
   }
@@ -498,22 +540,21 @@ export class Parser {
       return expr;
     }
     this.restore(s);
-    const hint =
+    if (
       !this.keywords.has("in") &&
       this.futureKeywordWouldParse(() => {
         this.scan();
         const t = this.parseTermInfixCall();
         return t !== null && t.type === "call" && t.op.terms.length === 2;
-      });
+      })
+    ) {
+      this.hint("`import future.keywords.in` for `some x in xs` expressions");
+    }
     const vars: VarTerm[] = [];
     for (;;) {
       this.scan();
       if (!this.isIdent()) {
-        this.illegal(
-          hint
-            ? "expected var (hint: `import future.keywords.in` for `some x in xs` expressions)"
-            : "expected var",
-        );
+        this.illegal("expected var");
         return null;
       }
       vars.push(this.parseVar());
@@ -528,6 +569,7 @@ export class Parser {
     const s = this.save();
     const kws = this.keywords;
     this.keywords = new Set([...kws, ...FUTURE_KEYWORDS_V0]);
+    const errors = this.errors.slice();
     this.cacheEnabled = false;
     try {
       return this.guard(f) ?? false;
@@ -535,6 +577,7 @@ export class Parser {
       this.keywords = kws;
       this.cacheEnabled = true;
       this.restore(s);
+      this.errors = errors;
     }
   }
 

@@ -30,6 +30,21 @@ const genuine: Array<{ file: string; product: SnpProduct; tcb: SnpTcb }> = [
   },
 ];
 
+test("simulated VLEK has the extensions of AWS's genuine Milan VLEK, byte for byte (cspId aside)", async () => {
+  const sim = await sharedSimulator();
+  const amd = await sim.amd("Milan");
+  const simulated = await amd.vlek({ bootloader: 4, tee: 0, snp: 24, microcode: 217 }, new Date());
+  const real = new Uint8Array(readFileSync(vectorPath("snp", "trustee_milan_v3_vlek", "vlek.der")));
+  const withoutCsp = (der: Uint8Array): string[] => extensionShape(der).filter((e) => !e.startsWith(VCEK_OID.cspId));
+  assert.deepEqual(withoutCsp(simulated.der), withoutCsp(real));
+  assert.equal(extensionShape(simulated.der).at(-1)?.split("=")[0], VCEK_OID.cspId);
+  const cert = new X509Certificate(simulated.der);
+  assert.match(cert.subject, /CN=SIMULATED SEV-VLEK$/);
+  assert.match(new X509Certificate(simulated.intermediate).subject, /CN=SIMULATED SEV-VLEK-Milan$/);
+  // One year, as the genuine VLEK (2024-12-10..2025-12-10).
+  assert.equal(Math.round((cert.notAfter.getTime() - cert.notBefore.getTime()) / 86_400_000), 365);
+});
+
 for (const { file, product, tcb } of genuine) {
   test(`simulated ${product} VCEK has the extensions of the genuine ${file}, byte for byte (hwID aside)`, async () => {
     const sim = await sharedSimulator();

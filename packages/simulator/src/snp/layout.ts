@@ -72,7 +72,8 @@ export const SNP_POLICY = {
   singleSocket: 1n << 20n,
 } as const;
 
-/** KEY_INFO SIGNING_KEY (bits 4:2): 0 = VCEK (go-sev-guest `ParseSignerInfo`). */
+/** KEY_INFO SIGNING_KEY (bits 4:2): 0 = VCEK, 1 = VLEK (go-sev-guest `ParseSignerInfo`). */
 export const SNP_SIGNING_KEY_VCEK = 0;
+export const SNP_SIGNING_KEY_VLEK = 1;
 /** SIGNATURE_ALGO 1 = ECDSA P-384 with SHA-384 (go-sev-guest `SignEcdsaP384Sha384`). */
 export const SNP_SIGNATURE_ALGO_ECDSA_P384_SHA384 = 1;

@@ -78,7 +78,7 @@ test("VCEK carries AMD's extensions with the report's TCB and CHIP_ID, and chain
   const sim = await sharedSimulator();
   const amd = await sim.amd("Milan");
   const out = await sim.snpReport({ tcb });
-  const vcek = parseAmdCertificate(out.vcek);
+  const vcek = parseAmdCertificate(out.leaf);
   assert.equal(vcek.subjectCn, "SIMULATED SEV-VCEK");
   assert.equal(vcek.issuerCn, "SIMULATED SEV-Milan");
   assert.equal(vcek.amd.structVersion, 0);
@@ -94,9 +94,9 @@ test("VCEK carries AMD's extensions with the report's TCB and CHIP_ID, and chain
   assert.equal(vcek.amd.raw["1.3.6.1.4.1.3704.1.3.8"], "020173");
   assert.equal(vcek.amd.raw["1.3.6.1.4.1.3704.1.3.4"], "020100");
   assert.equal(vcek.publicKey.asymmetricKeyDetails?.namedCurve, "secp384r1");
-  const ask = new X509Certificate(out.ask);
+  const ask = new X509Certificate(out.intermediate);
   const ark = new X509Certificate(out.ark);
-  assert.ok(new X509Certificate(out.vcek).verify(ask.publicKey));
+  assert.ok(new X509Certificate(out.leaf).verify(ask.publicKey));
   assert.ok(ask.verify(ark.publicKey));
   assert.ok(ark.verify(ark.publicKey));
   assert.match(ark.subject, /CN=SIMULATED ARK-Milan/);
@@ -112,7 +112,7 @@ test("the auxblob certificate table lists VCEK, ASK, ARK under the GHCB GUIDs", 
     entries.map((e) => e.guid),
     [CERT_TABLE_GUID.vcek, CERT_TABLE_GUID.ask, CERT_TABLE_GUID.ark],
   );
-  assert.deepEqual(entries[0]!.data, out.vcek);
+  assert.deepEqual(entries[0]!.data, out.leaf);
   assert.deepEqual(entries[2]!.data, out.ark);
   assert.throws(() => decodeCertTable(out.certTable.subarray(0, 30)), SimulatorInputError);
 });
@@ -121,7 +121,7 @@ test("round trip: verifySnp accepts the report only when the simulated ARK is tr
   const sim = await sharedSimulator();
   const trust = await sim.trustAnchors(["Milan"]);
   const out = await sim.snpReport({ measurement, hostData, reportData, tcb });
-  const certificates = [out.vcek, out.ask];
+  const certificates = [out.leaf, out.intermediate];
   const ok = verifySnp(out.report, {
     trust,
     certificates,
@@ -145,7 +145,7 @@ test("round trip: verifySnp accepts the report only when the simulated ARK is tr
   assert.deepEqual(withCrl.failures, []);
   assert.ok(withCrl.checks.some((c) => c.check === "snp.cert.crl" && c.ok));
 
-  const untrusted = verifySnp(out.report, { certificates: [out.vcek, out.ask, out.ark] });
+  const untrusted = verifySnp(out.report, { certificates: [out.leaf, out.intermediate, out.ark] });
   assert.equal(untrusted.valid, false);
   assert.ok(untrusted.failures.some((f) => f.check === "snp.cert.chain"));
 
@@ -159,13 +159,13 @@ test("a debug guest verifies cryptographically but fails the debug policy unless
   const sim = await sharedSimulator();
   const trust = await sim.trustAnchors(["Milan"]);
   const out = await sim.snpReport({ debug: true });
-  const result = verifySnp(out.report, { trust, certificates: [out.vcek, out.ask] });
+  const result = verifySnp(out.report, { trust, certificates: [out.leaf, out.intermediate] });
   assert.deepEqual(
     result.failures.map((f) => f.check),
     ["snp.policy.debug"],
   );
   assert.equal(
-    verifySnp(out.report, { trust, certificates: [out.vcek, out.ask], allowDebug: true }).valid,
+    verifySnp(out.report, { trust, certificates: [out.leaf, out.intermediate], allowDebug: true }).valid,
     true,
   );
 });
@@ -179,15 +179,39 @@ test("Turin: Turin TCB layout, 8-byte hwID, fmcSPL and no spl_4 on the VCEK; ver
   assert.equal(parsed.reportedTcb.fmc, 2);
   assert.equal(parsed.reportedTcb.snp, 3);
   assert.ok(parsed.chipId.subarray(8).every((b) => b === 0));
-  const vcek = parseAmdCertificate(out.vcek);
+  const vcek = parseAmdCertificate(out.leaf);
   assert.equal(vcek.amd.structVersion, 1);
   assert.equal(vcek.amd.productName, "Turin");
   assert.equal(vcek.amd.fmcSPL, 2);
   assert.equal(vcek.amd.hwId?.length, 8);
   assert.equal(vcek.amd.raw["1.3.6.1.4.1.3704.1.3.4"], undefined);
   const trust = await sim.trustAnchors(["Turin"]);
-  const result = verifySnp(out.report, { trust, certificates: [out.vcek, out.ask] });
+  const result = verifySnp(out.report, { trust, certificates: [out.leaf, out.intermediate] });
   assert.deepEqual(result.failures, []);
+});
+
+test("VLEK-signed report (as on AWS): KEY_INFO says VLEK, cert table has the VLEK GUID, and it verifies", async () => {
+  const sim = await sharedSimulator();
+  const out = await sim.snpReport({ signer: "VLEK", reportData, version: 3 });
+  const parsed = parseSnpReport(out.report);
+  assert.equal(parsed.keyInfo.signingKey, "VLEK");
+  assert.equal(out.signer, "VLEK");
+  assert.deepEqual(
+    decodeCertTable(out.certTable).map((e) => e.guid),
+    [CERT_TABLE_GUID.vlek, CERT_TABLE_GUID.ask, CERT_TABLE_GUID.ark],
+  );
+  const vlek = parseAmdCertificate(out.leaf);
+  assert.equal(vlek.amd.cspId, "CN=simulated-csp.cocoon-simulator.invalid");
+  assert.equal(vlek.amd.hwId, undefined);
+  const trust = await sim.trustAnchors(["Milan"]);
+  const result = verifySnp(out.report, { trust, certificates: [out.leaf, out.intermediate], expectedReportData: reportData });
+  assert.deepEqual(result.failures, []);
+  assert.equal(result.simulated, true);
+  // A VLEK-signed report with the VCEK chain instead fails (wrong signer).
+  const vcekOut = await sim.snpReport({});
+  const mixed = verifySnp(out.report, { trust, certificates: [vcekOut.leaf, vcekOut.intermediate] });
+  assert.equal(mixed.valid, false);
+  await assert.rejects(sim.snpReport({ signer: "NONE" as "VCEK" }), SimulatorInputError);
 });
 
 test("bad sizes and values are typed SimulatorInputErrors", async () => {
@@ -212,7 +236,7 @@ test("the simulator's clock dates every certificate: evidence made 'in 2031' ver
   const sim = await Simulator.open({ stateDir: tempDir(), clock: fixedClock(when) });
   const out = await sim.snpReport({});
   const trust = await sim.trustAnchors(["Milan"]);
-  const certificates = [out.vcek, out.ask];
+  const certificates = [out.leaf, out.intermediate];
   assert.deepEqual(verifySnp(out.report, { trust, certificates, now: when }).failures, []);
   const early = verifySnp(out.report, { trust, certificates, now: new Date("2020-01-01T00:00:00Z") });
   assert.ok(early.failures.some((f) => f.check === "snp.cert.validity"));

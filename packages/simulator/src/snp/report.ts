@@ -6,7 +6,7 @@
 import { randomBytes } from "node:crypto";
 import { SimulatorInputError } from "../errors.ts";
 import { signP1363 } from "../keys.ts";
-import type { AmdHierarchy } from "../amd/hierarchy.ts";
+import type { AmdHierarchy, AmdSigner } from "../amd/hierarchy.ts";
 import { checkTcb, DEFAULT_TCB, encodeSnpTcb, PRODUCT_CPUID, type SnpTcb } from "../amd/products.ts";
 import { encodeSnpFields } from "./codec.ts";
 import {
@@ -15,6 +15,7 @@ import {
   SNP_SIGNED_LENGTH,
   SNP_SIGNATURE_COMPONENT,
   SNP_SIGNING_KEY_VCEK,
+  SNP_SIGNING_KEY_VLEK,
 } from "./layout.ts";
 import { CERT_TABLE_GUID, encodeCertTable } from "./cert-table.ts";
 
@@ -52,15 +53,20 @@ export interface SnpReportOptions {
   reportId?: Uint8Array;
   /** Mask CHIP_ID (writes zeros), as MASK_CHIP_ID policy does. A VCEK then cannot be matched. */
   maskChipId?: boolean;
+  /** Signing key: the chip's VCEK (default) or the simulated cloud provider's VLEK (as on AWS). */
+  signer?: AmdSigner;
 }
 
 export interface SimulatedSnpReport {
   /** The 1184-byte signed report. */
   report: Uint8Array;
-  vcek: Uint8Array;
-  ask: Uint8Array;
+  signer: AmdSigner;
+  /** The VCEK or VLEK certificate (DER). */
+  leaf: Uint8Array;
+  /** The ASK (VCEK) or ASVK (VLEK) certificate (DER). */
+  intermediate: Uint8Array;
   ark: Uint8Array;
-  /** The extended-report certificate table (VCEK, ASK, ARK), as configfs-tsm auxblob returns it. */
+  /** The extended-report certificate table (leaf, intermediate, ARK), as configfs-tsm auxblob returns it. */
   certTable: Uint8Array;
 }
 
@@ -110,6 +116,8 @@ export async function createSnpReport(
   if (options.debug) policy |= SNP_POLICY.debug;
   const firmware = options.firmware ?? { major: 1, minor: 55, build: 21 };
   const cpuid = PRODUCT_CPUID[product];
+  const signer = options.signer ?? "VCEK";
+  if (signer !== "VCEK" && signer !== "VLEK") throw new SimulatorInputError(`signer must be VCEK or VLEK, got ${String(signer)}`);
   const values: Record<string, number | bigint | Uint8Array> = {
     version,
     guestSvn: u32("guestSvn", options.guestSvn),
@@ -120,7 +128,7 @@ export async function createSnpReport(
     signatureAlgo: SNP_SIGNATURE_ALGO_ECDSA_P384_SHA384,
     currentTcb: tcbBytes(options.currentTcb),
     platformInfo: options.platformInfo ?? 0x25n,
-    keyInfo: SNP_SIGNING_KEY_VCEK << 2,
+    keyInfo: (signer === "VLEK" ? SNP_SIGNING_KEY_VLEK : SNP_SIGNING_KEY_VCEK) << 2,
     reportData: fixed("reportData", options.reportData, 64, true),
     measurement: fixed("measurement", options.measurement, 48),
     hostData: fixed("hostData", options.hostData, 32),
@@ -149,14 +157,15 @@ export async function createSnpReport(
     values["currentMitVector"] = 0n;
   }
   const report = encodeSnpFields(values);
-  const vcek = await amd.vcek(reported, now);
-  const signature = signP1363(vcek.privateKey, "sha384", report.subarray(0, SNP_SIGNED_LENGTH));
+  const key = signer === "VLEK" ? await amd.vlek(reported, now) : await amd.vcek(reported, now);
+  const signature = signP1363(key.privateKey, "sha384", report.subarray(0, SNP_SIGNED_LENGTH));
   report.set(toReportComponent(signature.subarray(0, 48)), 0x2a0);
   report.set(toReportComponent(signature.subarray(48, 96)), 0x2a0 + SNP_SIGNATURE_COMPONENT);
+  // The ASVK goes under the ASK GUID (go-sev-guest abi.go: "AskGUID … Used for the ASVK as well").
   const certTable = encodeCertTable([
-    { guid: CERT_TABLE_GUID.vcek, data: vcek.der },
-    { guid: CERT_TABLE_GUID.ask, data: amd.askDer },
+    { guid: signer === "VLEK" ? CERT_TABLE_GUID.vlek : CERT_TABLE_GUID.vcek, data: key.der },
+    { guid: CERT_TABLE_GUID.ask, data: key.intermediate },
     { guid: CERT_TABLE_GUID.ark, data: amd.arkDer },
   ]);
-  return { report, vcek: vcek.der, ask: amd.askDer, ark: amd.arkDer, certTable };
+  return { report, signer, leaf: key.der, intermediate: key.intermediate, ark: amd.arkDer, certTable };
 }

@@ -58,6 +58,17 @@ export function fixedZone(name: string, offset: number): Zone {
 
 const zoneCache = new Map<string, Zone>();
 
+/** Locales whose CLDR short zone names agree with the tz database abbreviations for a region. */
+function abbreviationLocales(iana: string): string[] {
+  if (iana.startsWith("Europe/")) return ["en-GB"];
+  if (iana === "Asia/Kolkata" || iana === "Asia/Calcutta") return ["en-IN"];
+  if (iana.startsWith("Australia/")) return ["en-AU"];
+  if (iana === "Pacific/Auckland") return ["en-NZ"];
+  if (iana === "Africa/Johannesburg") return ["en-ZA"];
+  if (iana === "Asia/Tokyo") return ["ja-JP"];
+  return [];
+}
+
 /** Thrown when a zone name is not in the tz database (Go: "unknown time zone <name>"). */
 export class UnknownZoneError extends Error {}
 
@@ -68,7 +79,7 @@ export function loadZone(name: string): Zone {
   if (cached) return cached;
   const ianaName = name === "Local" ? Intl.DateTimeFormat().resolvedOptions().timeZone : name;
   let fields: Intl.DateTimeFormat;
-  let abbrev: Intl.DateTimeFormat;
+  let abbrev: Intl.DateTimeFormat[];
   try {
     fields = new Intl.DateTimeFormat("en-US", {
       timeZone: ianaName,
@@ -81,7 +92,10 @@ export function loadZone(name: string): Zone {
       minute: "numeric",
       second: "numeric",
     });
-    abbrev = new Intl.DateTimeFormat("en-US", { timeZone: ianaName, timeZoneName: "short" });
+    abbrev = [
+      new Intl.DateTimeFormat("en-US", { timeZone: ianaName, timeZoneName: "short" }),
+      ...abbreviationLocales(ianaName).map((l) => new Intl.DateTimeFormat(l, { timeZone: ianaName, timeZoneName: "short" })),
+    ];
   } catch {
     throw new UnknownZoneError(`unknown time zone ${name}`);
   }
@@ -101,12 +115,13 @@ export function loadZone(name: string): Zone {
     name,
     offsetAt,
     abbreviationAt(unixSeconds) {
-      const part = abbrev.formatToParts(new Date(unixSeconds * 1000)).find((p) => p.type === "timeZoneName");
-      const text = part?.value ?? "";
-      // Intl falls back to "GMT+5:30" where the tz database abbreviation is numeric; Go prints those as
-      // "+0530" / "+04" (the tzdata convention for zones without a letter abbreviation).
-      if (/^[A-Z]{2,5}$/.test(text) && text !== "GMT") return text;
-      if (text === "GMT" || text === "UTC") return text;
+      // Intl (CLDR) knows letter abbreviations only per locale; Go prints the tz database's. Ask the
+      // locales whose CLDR names match tzdata for the zone's region, else print tzdata's numeric form.
+      for (const f of abbrev) {
+        const part = f.formatToParts(new Date(unixSeconds * 1000)).find((p) => p.type === "timeZoneName");
+        const text = part?.value ?? "";
+        if (/^[A-Z]{2,5}$/.test(text)) return text;
+      }
       const off = offsetAt(unixSeconds);
       const sign = off < 0 ? "-" : "+";
       const abs = Math.abs(off);
