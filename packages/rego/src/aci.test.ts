@@ -23,7 +23,9 @@ interface AciCase {
 }
 
 const dir = vectorPath("regorus-aci");
-const cases = (YAML.parse(readFileSync(join(dir, "aci.yaml"), "utf8"), { intAsBigInt: true }) as { cases: AciCase[] }).cases;
+const cases = (
+  YAML.parse(readFileSync(join(dir, "aci.yaml"), "utf8"), { intAsBigInt: true }) as { cases: AciCase[] }
+).cases;
 
 test("aci.yaml holds the 9 regorus cases", () => {
   assert.equal(cases.length, 9);
@@ -42,7 +44,11 @@ for (const c of cases) {
     const got = engine.evalRule(c.query);
     assert.ok(got !== undefined, `${c.query} is undefined`);
     const want = fromJS(c.want_result[0]!.x);
-    assert.equal(keyOf(fromJS(toJS(got))), keyOf(want), JSON.stringify(toJS(got), (_k, v) => (typeof v === "bigint" ? String(v) : v)));
+    assert.equal(
+      keyOf(fromJS(toJS(got))),
+      keyOf(want),
+      JSON.stringify(toJS(got), (_k, v) => (typeof v === "bigint" ? String(v) : v)),
+    );
   });
 }
 

@@ -11,7 +11,7 @@ import { Compiler, type CompiledPolicy, type CompiledQuery } from "./compile/com
 import type { CTerm } from "./compile/ir.ts";
 import { DEFAULT_LIMITS, Evaluation, type EvalLimits } from "./eval/evaluator.ts";
 import { RObject, type Value } from "./value/value.ts";
-import { fromJS, toJS } from "./value/json.ts";
+import { fromJS, parseJSON, toJS } from "./value/json.ts";
 
 export interface EngineOptions {
   version?: RegoVersion;
@@ -74,7 +74,7 @@ export class Engine {
 
   /** Merges a JSON-like value (or Rego value) into `data`; objects merge deeply. */
   addData(value: unknown): void {
-    const v = fromJS(value);
+    const v = convert(value, "data");
     if (!(v instanceof RObject)) throw new RegoError("rego_compile_error", "data must be an object");
     this.#data = mergeObjects(this.#data as RObject, v);
   }
@@ -84,7 +84,20 @@ export class Engine {
   }
 
   setInput(value: unknown): void {
-    this.#input = value === undefined ? undefined : fromJS(value);
+    this.#input = value === undefined ? undefined : convert(value, "input");
+  }
+
+  /**
+   * Parses JSON input text, refusing text above `limits.maxInputBytes` and nesting too deep to
+   * process, with `eval_limit_error` (never a crash).
+   */
+  setInputJSON(text: string): void {
+    this.#input = parseJSONLimited(text, this.#limits.maxInputBytes, "input");
+  }
+
+  /** Parses JSON data text (same limits as input) and merges it into `data`. */
+  addDataJSON(text: string): void {
+    this.addData(parseJSONLimited(text, this.#limits.maxInputBytes, "data"));
   }
 
   setStrict(strict: boolean): void {
@@ -142,12 +155,22 @@ export class Engine {
   /** The value of a rule or document, e.g. "data.agent_policy.CreateContainerRequest"; undefined if undefined. */
   evalRule(path: string, input?: unknown): Value | undefined {
     const segs = path.split(".");
-    if (segs[0] !== "data") throw new RegoError("rego_parse_error", `rule path must start with data: ${path}`);
-    const ref: CTerm = { k: "ref", head: { k: "data" }, path: segs.slice(1).map((s) => ({ k: "const", v: s }) as CTerm) };
-    const ev = this.evaluation(input === undefined ? this.#input : fromJS(input));
+    if (segs[0] !== "data")
+      throw new RegoError("rego_parse_error", `rule path must start with data: ${path}`);
+    const ref: CTerm = {
+      k: "ref",
+      head: { k: "data" },
+      path: segs.slice(1).map((s) => ({ k: "const", v: s }) as CTerm),
+    };
+    const ev = this.evaluation(input === undefined ? this.#input : convert(input, "input"));
     let result: Value | undefined;
     const out: CTerm = { k: "var", slot: 0, name: "x" };
-    const lit = { expr: { k: "unify" as const, a: out, b: ref }, negated: false, with: [], loc: { file: "", row: 1, col: 1 } };
+    const lit = {
+      expr: { k: "unify" as const, a: out, b: ref },
+      negated: false,
+      with: [],
+      loc: { file: "", row: 1, col: 1 },
+    };
     ev.run({ lits: [lit], owned: new Set() }, 1, (f) => {
       result = f[0];
       return true;
@@ -166,7 +189,7 @@ export class Engine {
   /** Raw solutions of a query (Rego values). */
   evalQueryRaw(query: string | PreparedQuery, input?: unknown): RawSolution[] {
     const pq = typeof query === "string" ? this.prepareQuery(query) : query;
-    const ev = this.evaluation(input === undefined ? this.#input : fromJS(input));
+    const ev = this.evaluation(input === undefined ? this.#input : convert(input, "input"));
     const out: RawSolution[] = [];
     const q = pq.compiled;
     ev.run(q.body, q.nslots, (f) => {
@@ -209,7 +232,12 @@ export class Engine {
 
   /** A cheap copy sharing compiled policies; data, input, extensions and prints are copied. */
   clone(): Engine {
-    const e = new Engine({ version: this.#version, strict: this.#strict, hooks: this.#hooks, limits: this.#limits });
+    const e = new Engine({
+      version: this.#version,
+      strict: this.#strict,
+      hooks: this.#hooks,
+      limits: this.#limits,
+    });
     e.#modules = new Map(this.#modules);
     e.#data = this.#data;
     e.#input = this.#input;
@@ -225,6 +253,33 @@ export interface PreparedQuery {
   compiled: CompiledQuery;
 }
 
+/** JS → Rego conversion; structures nested beyond the stack become a typed limit error. */
+function convert(value: unknown, what: string): Value {
+  try {
+    return fromJS(value);
+  } catch (e) {
+    if (e instanceof RangeError) throw new RegoError("eval_limit_error", `${what} is nested too deeply`);
+    throw e;
+  }
+}
+
+function parseJSONLimited(text: string, maxBytes: number, what: string): Value {
+  if (text.length > maxBytes) {
+    throw new RegoError(
+      "eval_limit_error",
+      `${what} of ${text.length} bytes exceeds the limit of ${maxBytes} bytes`,
+    );
+  }
+  try {
+    return parseJSON(text);
+  } catch (e) {
+    if (e instanceof RangeError) throw new RegoError("eval_limit_error", `${what} is nested too deeply`);
+    if (e instanceof SyntaxError)
+      throw new RegoError("rego_parse_error", `${what} is not valid JSON: ${e.message}`);
+    throw e;
+  }
+}
+
 function mergeObjects(a: RObject, b: RObject): RObject {
   const out = RObject.fromEntries(a.entries());
   for (const [k, v] of b.entries()) {
@@ -236,7 +291,10 @@ function mergeObjects(a: RObject, b: RObject): RObject {
 }
 
 /** Source text and location of each query expression, as `opa eval` reports them. */
-function expressionTexts(query: string, q: CompiledQuery): { text: string; location: { row: number; col: number } }[] {
+function expressionTexts(
+  query: string,
+  q: CompiledQuery,
+): { text: string; location: { row: number; col: number } }[] {
   const lineStarts = [0];
   for (let i = 0; i < query.length; i++) if (query[i] === "\n") lineStarts.push(i + 1);
   const offsets = q.source.map((l) => (lineStarts[l.loc.row - 1] ?? 0) + l.loc.col - 1);

@@ -1,6 +1,13 @@
 /** @cocoon/rego: a Rego engine (parser, compiler, evaluator, builtins) with OPA semantics. */
 export { Engine } from "./engine.ts";
-export type { EngineOptions, QueryResult, ExpressionResult, RawSolution, HostFunction, PreparedQuery } from "./engine.ts";
+export type {
+  EngineOptions,
+  QueryResult,
+  ExpressionResult,
+  RawSolution,
+  HostFunction,
+  PreparedQuery,
+} from "./engine.ts";
 export { RegoError, RegoErrors, BuiltinError } from "./errors.ts";
 export type { RegoErrorCode } from "./errors.ts";
 export type { HostHooks, BuiltinDef, BuiltinContext } from "./builtins/types.ts";

@@ -27,7 +27,9 @@ const sampleRefs = { launch_digest: ["abcde"], svn: ["1"], major_version: 1, min
 
 test("EAR cpu policy: the sample attester with matching reference values is affirmed", () => {
   const e = earEngine("ear_default_policy_cpu.rego", sampleRefs);
-  const input = { sample: { svn: "1", launch_digest: "abcde", platform_version: { major: 1, minor: 1 }, debug: false } };
+  const input = {
+    sample: { svn: "1", launch_digest: "abcde", platform_version: { major: 1, minor: 1 }, debug: false },
+  };
   assert.deepEqual(toJS(e.evalRule("data.policy.trust_claims", input)!), {
     configuration: 2,
     executables: 3,
@@ -42,7 +44,9 @@ test("EAR cpu policy: the sample attester with matching reference values is affi
 
 test("EAR cpu policy: a mismatching launch digest keeps the default executables claim", () => {
   const e = earEngine("ear_default_policy_cpu.rego", sampleRefs);
-  const input = { sample: { svn: "1", launch_digest: "other", platform_version: { major: 1, minor: 1 }, debug: false } };
+  const input = {
+    sample: { svn: "1", launch_digest: "other", platform_version: { major: 1, minor: 1 }, debug: false },
+  };
   const claims = toJS(e.evalRule("data.policy.trust_claims", input)!) as Record<string, number>;
   assert.equal(claims.executables, 33);
   assert.equal(claims.hardware, 2);
@@ -67,16 +71,31 @@ test("EAR cpu policy: init-data container images become validated identifiers", 
   const input = {
     init_data_claims: {
       agent_policy_claims: {
-        containers: [{ OCI: { Annotations: { "io.kubernetes.cri.image-name": "busybox" }, Process: { User: { UID: 0 } } } }],
+        containers: [
+          {
+            OCI: {
+              Annotations: { "io.kubernetes.cri.image-name": "busybox" },
+              Process: { User: { UID: 0 } },
+            },
+          },
+        ],
       },
     },
   };
   assert.deepEqual(toJS(e.evalRule("data.policy.extensions", input)!), [
-    { key: -18, name: "ear.trustee.identifiers", value: { validated: { container_images: ["busybox"], container_uids: [0] } } },
+    {
+      key: -18,
+      name: "ear.trustee.identifiers",
+      value: { validated: { container_images: ["busybox"], container_uids: [0] } },
+    },
   ]);
 });
 
-for (const file of ["ear_default_policy_gpu.rego", "ear_default_policy_ppcie.rego", "ear_default_policy_switch.rego"]) {
+for (const file of [
+  "ear_default_policy_gpu.rego",
+  "ear_default_policy_ppcie.rego",
+  "ear_default_policy_switch.rego",
+]) {
   test(`EAR ${file} compiles and yields trust claims for an empty input`, () => {
     const e = earEngine(file, {});
     const v = e.evalRule("data.policy", {});
@@ -88,8 +107,15 @@ test("KBS default policy: resource plugin allowed for a TEE, denied for the samp
   const e = new Engine();
   e.addPolicy("default.rego", policy("kbs", "default.rego"));
   e.addData({ plugin: "resource" });
-  assert.equal(e.evalRule("data.policy.allow", { submods: { cpu0: { "ear.veraison.annotated-evidence": { snp: {} } } } }), true);
-  const sample = { submods: { cpu0: { "ear.veraison.annotated-evidence": { sample: { productId: "", svn: "" } } } } };
+  assert.equal(
+    e.evalRule("data.policy.allow", {
+      submods: { cpu0: { "ear.veraison.annotated-evidence": { snp: {} } } },
+    }),
+    true,
+  );
+  const sample = {
+    submods: { cpu0: { "ear.veraison.annotated-evidence": { sample: { productId: "", svn: "" } } } },
+  };
   assert.equal(e.evalRule("data.policy.allow", sample), false);
 });
 
@@ -98,7 +124,9 @@ test("KBS affirming policy: every submod must be affirming", () => {
   e.addPolicy("affirming.rego", policy("kbs", "affirming.rego"));
   assert.equal(e.evalRule("data.policy.allow", { submods: { cpu0: { "ear.status": "affirming" } } }), true);
   assert.equal(
-    e.evalRule("data.policy.allow", { submods: { cpu0: { "ear.status": "affirming" }, gpu0: { "ear.status": "warning" } } }),
+    e.evalRule("data.policy.allow", {
+      submods: { cpu0: { "ear.status": "affirming" }, gpu0: { "ear.status": "warning" } },
+    }),
     false,
   );
   assert.equal(e.evalRule("data.policy.allow", { submods: {} }), false);

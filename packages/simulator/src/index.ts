@@ -20,6 +20,9 @@ export {
 export { VCEK_OID, VCEK_PRODUCT_NAME } from "./amd/vcek-extensions.ts";
 export {
   createSnpReport,
+  planSnpReport,
+  issueSnpReport,
+  type SnpReportPlan,
   type SnpReportOptions,
   type SimulatedSnpReport,
   type SnpReportVersion,
@@ -29,7 +32,14 @@ export { SNP_FIELDS, SNP_POLICY, SNP_REPORT_SIZE, SNP_SIGNED_LENGTH } from "./sn
 export { CERT_TABLE_GUID, decodeCertTable, encodeCertTable, type CertTableEntry } from "./snp/cert-table.ts";
 export { IntelHierarchy, intelName } from "./intel/hierarchy.ts";
 export { SGX_EXTENSION_OID } from "./intel/sgx-extensions.ts";
-export { createTdxQuote, type TdxQuoteOptions, type SimulatedTdxQuote } from "./tdx/quote.ts";
+export {
+  createTdxQuote,
+  planTdxQuote,
+  issueTdxQuote,
+  type TdxQuotePlan,
+  type TdxQuoteOptions,
+  type SimulatedTdxQuote,
+} from "./tdx/quote.ts";
 export { collateralToQvlJson, type SimulatedDcapCollateral } from "./tdx/collateral.ts";
 export { TD_REPORT10_FIELDS, ENCLAVE_REPORT_FIELDS, TD_ATTRIBUTE } from "./tdx/layout.ts";
 export { SimulatedTsm, type TsmBackend, type TsmProviderName } from "./tsm/simulated.ts";

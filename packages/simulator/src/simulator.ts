@@ -9,11 +9,17 @@ import type { TrustAnchors } from "@cocoon/evidence";
 import { AmdHierarchy } from "./amd/hierarchy.ts";
 import { SNP_PRODUCTS, type SnpProduct } from "./amd/products.ts";
 import { IntelHierarchy } from "./intel/hierarchy.ts";
-import { createSnpReport, type SimulatedSnpReport, type SnpReportOptions } from "./snp/report.ts";
+import {
+  issueSnpReport,
+  planSnpReport,
+  type SimulatedSnpReport,
+  type SnpReportOptions,
+} from "./snp/report.ts";
 import { defaultStateDir, StateDir } from "./state.ts";
-import { createTdxQuote, type SimulatedTdxQuote, type TdxQuoteOptions } from "./tdx/quote.ts";
+import { issueTdxQuote, planTdxQuote, type SimulatedTdxQuote, type TdxQuoteOptions } from "./tdx/quote.ts";
 import { snpTsmBackend, tdxTsmBackend } from "./tsm/backends.ts";
 import { SimulatedTsm } from "./tsm/simulated.ts";
+import { SimulatorInputError } from "./errors.ts";
 
 export interface SimulatorOptions {
   /** State directory; default ~/.cocoon/simulator. */
@@ -48,6 +54,9 @@ export class Simulator {
 
   /** The simulated AMD hierarchy and chip for a product line, created in the state directory on first use. */
   amd(product: SnpProduct = "Milan"): Promise<AmdHierarchy> {
+    if (!SNP_PRODUCTS.includes(product)) {
+      return Promise.reject(new SimulatorInputError(`unknown SEV-SNP product ${String(product)}`));
+    }
     let hierarchy = this.amdByProduct.get(product);
     if (!hierarchy) {
       hierarchy = AmdHierarchy.open(this.state, product, this.clock.now());
@@ -61,12 +70,15 @@ export class Simulator {
     return this.intelHierarchy;
   }
 
+  /** Options are checked before any key is loaded or created: a bad option mints nothing. */
   async snpReport(options: SimulatedSnpOptions = {}): Promise<SimulatedSnpReport> {
-    return createSnpReport(await this.amd(options.product ?? "Milan"), options, this.clock.now());
+    const plan = planSnpReport(options.product ?? "Milan", options);
+    return issueSnpReport(await this.amd(plan.product), plan, this.clock.now());
   }
 
   async tdxQuote(options: TdxQuoteOptions = {}): Promise<SimulatedTdxQuote> {
-    return createTdxQuote(await this.intel(), options, this.clock.now());
+    const plan = planTdxQuote(options);
+    return issueTdxQuote(await this.intel(), plan, this.clock.now());
   }
 
   /**
@@ -80,11 +92,14 @@ export class Simulator {
       | ({ tee: "snp" } & Omit<SimulatedSnpOptions, "reportData" | "vmpl">)
       | ({ tee: "tdx" } & Omit<TdxQuoteOptions, "reportData">),
   ): Promise<SimulatedTsm> {
+    // Bad launch options fail here, when the "VM" is set up, not at the guest's first report request.
     if (launch.tee === "snp") {
       const { tee: _tee, ...options } = launch;
+      planSnpReport(options.product ?? "Milan", options);
       return SimulatedTsm.create(root, snpTsmBackend(this, options));
     }
     const { tee: _tee, ...options } = launch;
+    planTdxQuote(options);
     return SimulatedTsm.create(root, tdxTsmBackend(this, options));
   }
 
@@ -113,8 +128,8 @@ export class Simulator {
   }
 
   /**
-   * Every certificate the simulator has issued so far (ASKs, VCEKs, ASVKs, VLEKs, PCK Platform CA, PCKs), for a verifier given
-   * a bare report without its chain. Creates nothing.
+   * Every certificate the simulator has issued so far (ASKs, VCEKs, ASVKs, VLEKs, PCK Platform CA, PCKs), for a
+   * verifier given a bare report without its chain. Creates nothing.
    */
   async issuedCertificates(): Promise<Uint8Array[]> {
     const out: Uint8Array[] = [];

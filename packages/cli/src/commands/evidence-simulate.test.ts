@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -67,12 +67,17 @@ test("--tee snp writes the report and its chain; it verifies against the state d
 test("--tee tdx writes quote, chain and QuoteCollateralV3 collateral; --debug makes a debug TD", async () => {
   const m = memoryIo();
   const code = await runEvidenceSimulate(
-    { tee: "tdx", measurement, reportData, state, output: "q.dat", debug: true },
+    { tee: "tdx", measurement, reportData, state, output: "q.dat", debug: true, reportVersion: "5" },
     m.io,
   );
   assert.equal(code, 0, m.err.join(""));
   assert.deepEqual([...m.files.keys()], ["q.dat", "q.dat.certs.pem", "q.dat.collateral.json"]);
   const quote = m.files.get("q.dat")!;
+  assert.equal(
+    new DataView(quote.buffer, quote.byteOffset).getUint16(0, true),
+    5,
+    "--report-version 5: a v5 quote",
+  );
   const collateral = collateralFromQvlJson(Buffer.from(m.files.get("q.dat.collateral.json")!).toString());
   const trust = await simulatedTrustAnchors({ stateDir: state, products: ["Milan"] });
   const strict = verifyTdx(quote, { trust, collateral });
@@ -100,7 +105,10 @@ test("bad hex, wrong lengths and unknown TEEs are usage errors: exit 2 with a co
     { tee: "sgx", state, output: "x" },
     { tee: "snp", product: "Bergamo", state, output: "x" },
     { tee: "snp", reportVersion: "7", state, output: "x" },
+    { tee: "tdx", reportVersion: "3", state, output: "x" },
     { tee: "tdx", product: "Milan", state, output: "x" },
+    { tee: "snp", signer: "PSP", state, output: "x" },
+    { tee: "tdx", signer: "VLEK", state, output: "x" },
   ];
   for (const args of cases) {
     const m = memoryIo();
@@ -108,6 +116,20 @@ test("bad hex, wrong lengths and unknown TEEs are usage errors: exit 2 with a co
     assert.match(m.err.join(""), /\[ERR_(SIMULATOR_INPUT|INVALID_INPUT)\]/);
     assert.equal(m.files.size, 0);
   }
+});
+
+test("a usage error never creates the state directory (no keys minted for a typo)", async () => {
+  const fresh = path.join(work, "never-created");
+  const m = memoryIo();
+  assert.equal(
+    await runEvidenceSimulate({ tee: "snp", reportVersion: "9", state: fresh, output: "x" }, m.io),
+    2,
+  );
+  assert.equal(
+    await runEvidenceSimulate({ tee: "tdx", measurement: "00", state: fresh, output: "x" }, m.io),
+    2,
+  );
+  assert.equal(existsSync(fresh), false);
 });
 
 test("an unusable state directory is exit 1, not a crash", async () => {
@@ -125,7 +147,20 @@ test("registered under `evidence`: commander parses the flags and the files land
   registerEvidenceSimulate(program.command("evidence").exitOverride(), io);
   const file = path.join(work, "cli.bin");
   await program.parseAsync(
-    ["evidence", "simulate", "--tee", "snp", "--report-version", "3", "--state", state, "-o", file],
+    [
+      "evidence",
+      "simulate",
+      "--tee",
+      "snp",
+      "--report-version",
+      "3",
+      "--signer",
+      "vlek",
+      "--state",
+      state,
+      "-o",
+      file,
+    ],
     {
       from: "user",
     },
@@ -133,6 +168,8 @@ test("registered under `evidence`: commander parses the flags and the files land
   assert.equal(process.exitCode, 0, m.err.join(""));
   process.exitCode = undefined;
   assert.match(m.out.join(""), /cli\.bin\.certs\.pem/);
-  assert.equal(parseSnpReport(readFileSync(file)).version, 3);
+  const parsed = parseSnpReport(readFileSync(file));
+  assert.equal(parsed.version, 3);
+  assert.equal(parsed.keyInfo.signingKey, "VLEK");
   assert.match(readFileSync(`${file}.certs.pem`, "utf8"), /BEGIN CERTIFICATE/);
 });

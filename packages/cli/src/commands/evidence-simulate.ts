@@ -2,7 +2,7 @@
  * `cocoon evidence simulate`: write simulated evidence in the real binary formats, plus what a verifier needs.
  *
  *   FILE                  the SEV-SNP report (1184 bytes) or the TDX quote (DCAP v4), raw binary
- *   FILE.certs.pem        SNP: VCEK, ASK, ARK; TDX: PCK leaf, PCK Platform CA, root (PEM, leaf first)
+ *   FILE.certs.pem        SNP: VCEK (or VLEK), ASK (or ASVK), ARK; TDX: PCK leaf, PCK Platform CA, root (PEM, leaf first)
  *   FILE.collateral.json  TDX only: TCB info, QE identity and CRLs in dcap-qvl's QuoteCollateralV3 JSON
  *
  * The simulated roots live in the state directory (--state, default ~/.cocoon/simulator); a verifier accepts
@@ -16,9 +16,13 @@ import {
   collateralToQvlJson,
   defaultStateDir,
   parseProduct,
+  planSnpReport,
+  planTdxQuote,
   Simulator,
   SimulatorInputError,
+  type SimulatedSnpOptions,
   type SnpReportVersion,
+  type TdxQuoteOptions,
 } from "@cocoon/simulator";
 
 export interface EvidenceSimulateArgs {
@@ -31,6 +35,7 @@ export interface EvidenceSimulateArgs {
   output?: string;
   product?: string;
   reportVersion?: string;
+  signer?: string;
 }
 
 export interface EvidenceSimulateIo {
@@ -58,37 +63,57 @@ async function simulate(args: EvidenceSimulateArgs, io: EvidenceSimulateIo): Pro
     throw new SimulatorInputError(`--tee must be snp or tdx, got ${JSON.stringify(args.tee ?? "")}`);
   }
   if (!args.output) throw new SimulatorInputError("-o FILE is required");
+  const out = args.output;
   const measurement = hexOption("measurement", args.measurement);
   const hostData = hexOption("host-data", args.hostData);
   const reportData = hexOption("report-data", args.reportData);
-  const simulator = await Simulator.open({ stateDir: args.state ?? defaultStateDir() });
-  const out = args.output;
+  const version = args.reportVersion === undefined ? undefined : Number(args.reportVersion);
+  // Everything is checked before the state directory is touched, so a typo never mints keys.
   if (args.tee === "snp") {
-    const version = args.reportVersion === undefined ? undefined : Number(args.reportVersion);
     if (version !== undefined && ![2, 3, 4, 5].includes(version)) {
-      throw new SimulatorInputError(`--report-version must be 2, 3, 4 or 5, got ${args.reportVersion}`);
+      throw new SimulatorInputError(
+        `--report-version for SNP must be 2, 3, 4 or 5, got ${args.reportVersion}`,
+      );
     }
-    const report = await simulator.snpReport({
-      ...(args.product ? { product: parseProduct(args.product) } : {}),
+    const signer = args.signer?.toUpperCase();
+    if (signer !== undefined && signer !== "VCEK" && signer !== "VLEK") {
+      throw new SimulatorInputError(`--signer must be VCEK or VLEK, got ${args.signer}`);
+    }
+    const product = args.product === undefined ? undefined : parseProduct(args.product);
+    const options: SimulatedSnpOptions = {
+      ...(signer ? { signer } : {}),
+      ...(product ? { product } : {}),
       ...(version !== undefined ? { version: version as SnpReportVersion } : {}),
       ...(measurement ? { measurement } : {}),
       ...(hostData ? { hostData } : {}),
       ...(reportData ? { reportData } : {}),
       debug: args.debug === true,
-    });
+    };
+    planSnpReport(product ?? "Milan", options); // lengths and values, before the state directory is opened
+    const simulator = await Simulator.open({ stateDir: args.state ?? defaultStateDir() });
+    const report = await simulator.snpReport(options);
     await io.writeFile(out, report.report);
     await io.writeFile(`${out}.certs.pem`, pemChain([report.leaf, report.intermediate, report.ark]));
     return [out, `${out}.certs.pem`];
   }
-  if (args.product !== undefined || args.reportVersion !== undefined) {
-    throw new SimulatorInputError("--product and --report-version apply to --tee snp only");
+  if (args.product !== undefined || args.signer !== undefined) {
+    throw new SimulatorInputError("--product and --signer apply to --tee snp only");
   }
-  const quote = await simulator.tdxQuote({
+  if (version !== undefined && version !== 4 && version !== 5) {
+    throw new SimulatorInputError(
+      `--report-version for TDX (the quote version) must be 4 or 5, got ${args.reportVersion}`,
+    );
+  }
+  const options: TdxQuoteOptions = {
+    ...(version !== undefined ? { version: version as 4 | 5 } : {}),
     ...(measurement ? { mrTd: measurement } : {}),
     ...(hostData ? { mrConfigId: hostData } : {}),
     ...(reportData ? { reportData } : {}),
     debug: args.debug === true,
-  });
+  };
+  planTdxQuote(options); // lengths and values, before the state directory is opened
+  const simulator = await Simulator.open({ stateDir: args.state ?? defaultStateDir() });
+  const quote = await simulator.tdxQuote(options);
   await io.writeFile(out, quote.quote);
   await io.writeFile(`${out}.certs.pem`, quote.pckChainPem);
   await io.writeFile(`${out}.collateral.json`, collateralToQvlJson(quote.collateral));
@@ -128,7 +153,11 @@ export function registerEvidenceSimulate(evidence: Command, io: EvidenceSimulate
     .option("--report-data <hex>", "REPORT_DATA, up to 64 bytes (zero-padded)")
     .option("--debug", "simulate a debuggable guest (SNP POLICY.DEBUG / TD_ATTRIBUTES.DEBUG)")
     .option("--product <name>", "SNP product line: Milan (default), Genoa or Turin")
-    .option("--report-version <n>", "SNP report version 2..5 (default 5)")
+    .option(
+      "--report-version <n>",
+      "SNP report version 2..5 (default 5); TDX quote version 4 or 5 (default 4)",
+    )
+    .option("--signer <key>", "SNP signing key: VCEK (default, chip-specific) or VLEK (cloud-provider key)")
     .option("--state <dir>", "simulator state directory (keys and roots)", defaultStateDir())
     .requiredOption(
       "-o, --output <file>",

@@ -27,9 +27,12 @@ export interface AmdTrustStore {
 }
 
 const storeCache = new WeakMap<object, AmdTrustStore>();
+/** The store for `trust === undefined` (genuine roots only), which depends on nothing but the pinned roots. */
+let defaultStore: AmdTrustStore | undefined;
 
-/** The trust store for one set of TrustAnchors (memoised per TrustAnchors object). */
+/** The trust store for one set of TrustAnchors (memoised per TrustAnchors object, and for no anchors at all). */
 export function amdTrustStore(trust: TrustAnchors | undefined): AmdTrustStore {
+  if (!trust && defaultStore) return defaultStore;
   if (trust && storeCache.has(trust)) return storeCache.get(trust)!;
   const store: AmdTrustStore = { arks: [], intermediates: [], rejectedRoots: [] };
   if (trust?.genuineRoots !== false) {
@@ -54,6 +57,7 @@ export function amdTrustStore(trust: TrustAnchors | undefined): AmdTrustStore {
     store.arks.push({ ark, product: productFromCaName(ark.subjectCn), genuine: false });
   }
   if (trust) storeCache.set(trust, store);
+  else defaultStore = store;
   return store;
 }
 

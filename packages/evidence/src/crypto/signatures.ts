@@ -40,13 +40,22 @@ export function toPublicKey(key: PublicKeyInput): KeyObject {
   }
 }
 
+/**
+ * Keys already found to be EC keys on a curve. A KeyObject is immutable, so the answer never changes; remembering it
+ * spares the `asymmetricKeyDetails` object node builds on every read (verifiers check the same cached VCEK/PCK key
+ * for every report). Weak, so it holds no key alive.
+ */
+const checkedCurve = new WeakMap<KeyObject, EcCurve>();
+
 function requireEcKey(key: KeyObject, curve: EcCurve): void {
+  if (checkedCurve.get(key) === curve) return;
   const named = key.asymmetricKeyDetails?.namedCurve;
   if (key.asymmetricKeyType !== "ec" || named !== CURVE_OPENSSL[curve]) {
     throw new InvalidPublicKeyError(
       `expected an EC ${curve} public key, got ${key.asymmetricKeyType} ${named ?? ""}`,
     );
   }
+  checkedCurve.set(key, curve);
 }
 
 /**
@@ -122,9 +131,22 @@ export function verifyRsaPss(
  * non-zero, i.e. the value does not fit (≥ 2^(8·size)): such a signature must be rejected, not reduced.
  */
 export function littleEndianToBigEndian(field: Uint8Array, size: number): Uint8Array | undefined {
-  for (let i = size; i < field.length; i++) if (field[i] !== 0) return undefined;
-  if (field.length < size) return undefined;
   const out = new Uint8Array(size);
-  for (let i = 0; i < size; i++) out[i] = field[size - 1 - i]!;
-  return out;
+  return littleEndianToBigEndianInto(field, out, 0, size) ? out : undefined;
+}
+
+/**
+ * littleEndianToBigEndian written into `out` at `offset` (no allocation: the SNP verifier converts R and S of every
+ * report). Returns false, leaving the destination unspecified, when the value does not fit in `size` bytes.
+ */
+export function littleEndianToBigEndianInto(
+  field: Uint8Array,
+  out: Uint8Array,
+  offset: number,
+  size: number,
+): boolean {
+  if (field.length < size || offset + size > out.length) return false;
+  for (let i = size; i < field.length; i++) if (field[i] !== 0) return false;
+  for (let i = 0; i < size; i++) out[offset + i] = field[size - 1 - i]!;
+  return true;
 }

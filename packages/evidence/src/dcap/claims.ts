@@ -27,7 +27,17 @@ export function tdAttributeFlags(tdAttributes: Uint8Array): Record<string, boole
   };
 }
 
-export function tdxClaims(q: DcapQuote, body: TdReport): Claims {
+/** Trustee (intel_dcap/pck.rs) reads the PlatformInstanceID GUID as little-endian and prints it big-endian. */
+function platformInstanceId(pck: PckExtensions | undefined): string | undefined {
+  return pck?.platformInstanceId ? hex(new Uint8Array(pck.platformInstanceId).reverse()) : undefined;
+}
+
+/**
+ * TDX claims as Trustee's tdx/claims.rs at the vectors' commit (78962cd): `quote`, `td_attributes`,
+ * `report_data`, `init_data`, and `platform_instance_id` for Platform-CA PCKs. (`uefi_event_logs`
+ * comes from the CC event log, which this verifier does not parse.)
+ */
+export function tdxClaims(q: DcapQuote, body: TdReport, pck?: PckExtensions): Claims {
   const header = {
     version: u16le(q.header.version),
     att_key_type: u16le(q.header.attKeyType),
@@ -63,13 +73,15 @@ export function tdxClaims(q: DcapQuote, body: TdReport): Claims {
     quote["type"] = u16le(q.bodyType);
     quote["size"] = hex(new Uint8Array(new Uint32Array([q.bodySize]).buffer));
   }
-  return {
+  const claims: Claims = {
     quote,
-    ccel: {},
     td_attributes: tdAttributeFlags(body.tdAttributes),
     report_data: hex(body.reportData),
     init_data: hex(body.mrConfigId),
   };
+  const piid = platformInstanceId(pck);
+  if (piid) claims["platform_instance_id"] = piid;
+  return claims;
 }
 
 export function sgxClaims(q: DcapQuote, body: EnclaveReport, pck: PckExtensions | undefined): Claims {
@@ -105,9 +117,8 @@ export function sgxClaims(q: DcapQuote, body: EnclaveReport, pck: PckExtensions 
     report_data: hex(body.reportData),
     init_data: hex(body.configId),
   };
-  // Trustee (intel_dcap/pck.rs) reads the PlatformInstanceID GUID as little-endian and prints it big-endian.
-  if (pck?.platformInstanceId)
-    claims["platform_instance_id"] = hex(new Uint8Array(pck.platformInstanceId).reverse());
+  const piid = platformInstanceId(pck);
+  if (piid) claims["platform_instance_id"] = piid;
   return claims;
 }
 

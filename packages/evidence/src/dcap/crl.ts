@@ -1,9 +1,19 @@
 /**
- * X.509 CRLs of the Intel PKI (root CA CRL, PCK Platform/Processor CA CRLs): decoded with pkijs,
+ * X.509 CRLs of the Intel PKI (root CA CRL, PCK Platform/Processor CA CRLs): decoded with asn1js (der.ts),
  * signature checked with node:crypto over the exact TBSCertList bytes.
  */
 import { verify as cryptoVerify, type X509Certificate } from "node:crypto";
-import * as pkijs from "pkijs";
+import * as asn1js from "asn1js";
+import {
+  certificateParts,
+  children,
+  decodeDer,
+  DerError,
+  encoded,
+  extensionMap,
+  isContextTag,
+  timeOf,
+} from "./der.ts";
 import { DcapCollateralError } from "./errors.ts";
 import { BoundedCache, contentKey } from "./cache.ts";
 
@@ -41,31 +51,52 @@ export function parseCrl(der: Uint8Array, what: string): ParsedCrl {
 }
 
 function decodeCrl(der: Uint8Array, what: string): ParsedCrl {
-  let crl: pkijs.CertificateRevocationList;
   try {
-    crl = pkijs.CertificateRevocationList.fromBER(der);
+    // CertificateList ::= SEQUENCE { tbsCertList, signatureAlgorithm, signatureValue } (RFC 5280 §5.1)
+    const [tbsNode, algNode, sigNode] = children(decodeDer(der, what), what);
+    if (!tbsNode || !(sigNode instanceof asn1js.BitString))
+      throw new DerError(`${what} is not a CertificateList`);
+    const tbs = children(tbsNode, "tbsCertList");
+    let i = tbs[0] instanceof asn1js.Integer ? 1 : 0; // optional version
+    i++; // signature AlgorithmIdentifier
+    const issuer = tbs[i++];
+    if (!issuer) throw new DerError(`${what} has no issuer`);
+    const thisUpdate = timeOf(tbs[i++], "thisUpdate");
+    let nextUpdate: Date | undefined;
+    if (tbs[i] instanceof asn1js.UTCTime || tbs[i] instanceof asn1js.GeneralizedTime)
+      nextUpdate = timeOf(tbs[i++], "nextUpdate");
+    const revoked = new Set<string>();
+    if (tbs[i] instanceof asn1js.Sequence) {
+      for (const entry of children(tbs[i++], "revokedCertificates")) {
+        const serial = children(entry, "revokedCertificate")[0];
+        if (!(serial instanceof asn1js.Integer)) throw new DerError("revoked entry without a serial number");
+        revoked.add(normalizeSerial(hexOf(serial.valueBlock.valueHexView)));
+      }
+    }
+    const out: ParsedCrl = {
+      der,
+      tbs: encoded(tbsNode),
+      signature: new Uint8Array(sigNode.valueBlock.valueHexView),
+      signatureAlgorithm: algorithmOid(algNode),
+      issuerDer: encoded(issuer),
+      thisUpdate,
+      revoked,
+    };
+    if (nextUpdate) out.nextUpdate = nextUpdate;
+    if (isContextTag(tbs[i], 0)) {
+      const num = extensionMap(children(tbs[i], "crlExtensions")[0], "crlExtensions").get("2.5.29.20");
+      const value = num ? asn1js.fromBER(num).result : undefined;
+      if (value instanceof asn1js.Integer) out.crlNumber = value.valueBlock.valueDec;
+    }
+    return out;
   } catch (error) {
     throw new DcapCollateralError(`${what} is not a valid DER CRL`, { cause: String(error) });
   }
-  const revoked = new Set<string>();
-  for (const entry of crl.revokedCertificates ?? []) {
-    revoked.add(normalizeSerial(hexOf(entry.userCertificate.valueBlock.valueHexView)));
-  }
-  const out: ParsedCrl = {
-    der,
-    tbs: new Uint8Array(crl.tbsView),
-    signature: new Uint8Array(crl.signatureValue.valueBlock.valueHexView),
-    signatureAlgorithm: crl.signatureAlgorithm.algorithmId,
-    issuerDer: new Uint8Array(crl.issuer.valueBeforeDecode),
-    thisUpdate: crl.thisUpdate.value,
-    revoked,
-  };
-  if (crl.nextUpdate) out.nextUpdate = crl.nextUpdate.value;
-  const num = crl.crlExtensions?.extensions.find((e) => e.extnID === "2.5.29.20");
-  if (num?.parsedValue && typeof num.parsedValue.valueBlock?.valueDec === "number") {
-    out.crlNumber = num.parsedValue.valueBlock.valueDec;
-  }
-  return out;
+}
+
+function algorithmOid(node: asn1js.AsnType | undefined): string {
+  const oid = children(node, "AlgorithmIdentifier")[0];
+  return oid instanceof asn1js.ObjectIdentifier ? oid.valueBlock.toString() : "";
 }
 
 /** ecdsa-with-SHA256 (RFC 5758): the only algorithm Intel's PKI uses. */
@@ -94,6 +125,5 @@ export function subjectDer(certDer: Uint8Array): Uint8Array {
 }
 
 function decodeSubject(certDer: Uint8Array): Uint8Array {
-  const cert = pkijs.Certificate.fromBER(certDer);
-  return new Uint8Array(cert.subject.valueBeforeDecode);
+  return certificateParts(certDer).subjectDer;
 }

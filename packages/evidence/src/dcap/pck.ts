@@ -5,7 +5,7 @@
  */
 import { X509Certificate } from "node:crypto";
 import * as asn1js from "asn1js";
-import * as pkijs from "pkijs";
+import { certificateParts } from "./der.ts";
 import { DcapFormatError } from "./errors.ts";
 import { BoundedCache, contentKey } from "./cache.ts";
 
@@ -99,15 +99,14 @@ export function parsePckExtensions(der: Uint8Array): PckExtensions {
 }
 
 function decodePckExtensions(der: Uint8Array): PckExtensions {
-  let cert: pkijs.Certificate;
+  let value: Uint8Array | undefined;
   try {
-    cert = pkijs.Certificate.fromBER(der);
+    value = certificateParts(der).extensions.get(SGX_EXTENSIONS_OID);
   } catch (error) {
     throw new DcapFormatError("PCK certificate cannot be decoded", { cause: String(error) });
   }
-  const ext = cert.extensions?.find((e) => e.extnID === SGX_EXTENSIONS_OID);
-  if (!ext) throw new DcapFormatError(`PCK certificate has no SGX extensions (${SGX_EXTENSIONS_OID})`);
-  const parsed = asn1js.fromBER(ext.extnValue.valueBlock.valueHexView);
+  if (!value) throw new DcapFormatError(`PCK certificate has no SGX extensions (${SGX_EXTENSIONS_OID})`);
+  const parsed = asn1js.fromBER(value);
   if (parsed.offset === -1) throw new DcapFormatError("PCK SGX extensions are not valid DER");
   const top = oidMap(parsed.result, "root");
   const p = SGX_EXTENSIONS_OID;

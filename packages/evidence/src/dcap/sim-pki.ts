@@ -172,6 +172,8 @@ export interface SimulatedTdxOptions {
   intelLikeNames?: boolean;
   /** List the PCK certificate on the PCK CRL. */
   revokePck?: boolean;
+  /** List the PCK CA on the root CA CRL. */
+  revokePckCa?: boolean;
   debug?: boolean;
   /** Sign the TCB info with the platform's PCK key under its (valid) PCK chain: forged collateral. */
   forgeTcbInfoWithPck?: boolean;
@@ -203,6 +205,7 @@ export async function buildSimulatedTdx(opts: SimulatedTdxOptions = {}): Promise
     notBefore: from,
     notAfter: to,
   });
+  const caSerial = serialCounter;
   const caDer = await certificate({
     subject: caName,
     issuer: rootName,
@@ -293,7 +296,7 @@ export async function buildSimulatedTdx(opts: SimulatedTdxOptions = {}): Promise
       root,
       new Date("2026-01-10T00:00:00Z"),
       new Date("2026-07-10T00:00:00Z"),
-      [],
+      opts.revokePckCa ? [caSerial] : [],
     ),
     pckCrl: await crl(
       caName,

@@ -135,3 +135,17 @@ test("a genuine quote judged with simulated collateral fails: one quote, one roo
   assert.equal(r.valid, false);
   assert.equal(r.simulated, true);
 });
+
+test("F18 a PCK CA on the root CA CRL is revoked", async () => {
+  const sim = await buildSimulatedTdx({ revokePckCa: true });
+  const r = verifyTdx(sim.quote, {
+    now: sim.now,
+    collateral: sim.collateral,
+    trust: { intelRoots: [sim.rootDer] },
+  });
+  assert.deepEqual(
+    r.failures.map((x) => x.check),
+    ["tdx.collateral.ca_revocation"],
+  );
+  assert.match(r.failures[0]!.actual, /^PCK CA /);
+});

@@ -50,6 +50,13 @@ function assertSignatureChecksPass(r: VerifyResult, e: ExpectedVector): void {
   }
 }
 
+/** DEBUG: TD_ATTRIBUTES bit 0, or SGX ATTRIBUTES bit 1 (first byte of the hex). */
+function isDebug(e: ExpectedVector): boolean {
+  const td = e.report["td_attributes"];
+  if (typeof td === "string") return (parseInt(td.slice(0, 2), 16) & 0x01) !== 0;
+  return (parseInt(String(e.report["attributes"]).slice(0, 2), 16) & 0x02) !== 0;
+}
+
 /** Failures allowed for mixed-date collateral: only freshness, and the PCK CRL when the collateral was assembled from another platform's files. */
 const MIXED_ALLOWED = /\.(freshness|collateral\.pck_crl\.signature)$/;
 
@@ -99,6 +106,13 @@ for (const file of DCAP_EXPECTED_FILES) {
       assertSignatureChecksPass(r, e);
       assert.equal(r.tcbStatus, "Unknown");
       assert.equal(r.valid, false);
+      // Without collateral the only other failure can be the debug policy (trustee/occlum_quote.dat is a debug enclave).
+      const expectedFailures = [`${r.tee}.collateral.missing`];
+      if (isDebug(e)) expectedFailures.push(`${r.tee}.debug`);
+      // trustee/tdx_quote_5.dat is bound to a service TD: rejected by default, as dcap-qvl does (F24).
+      if (/[1-9a-f]/.test(String(e.report["mr_service_td"] ?? "")))
+        expectedFailures.push(`${r.tee}.mr_service_td`);
+      assert.deepEqual(r.failures.map((f) => f.check).sort(), expectedFailures.sort());
       const missing = r.failures.find((f) => f.check === `${r.tee}.collateral.missing`);
       assert.ok(missing);
       assert.match(missing.actual, /tcbInfo, qeIdentity, rootCaCrl, pckCrl/);
@@ -108,8 +122,7 @@ for (const file of DCAP_EXPECTED_FILES) {
   for (const ev of e.tcb_evaluations) {
     test(`${file} with ${ev.collateral.slice(0, 60)}: ${ev.expected_status_intel_qvl_semantics}`, () => {
       const now = pinnedTime(ev.verification_time_window);
-      const debug =
-        e.report["td_attributes"] !== undefined && (e.report["td_attributes"] as string).startsWith("01");
+      const debug = isDebug(e);
       const r = verifyDcapQuote(loadQuote(e.quote_file), {
         now,
         collateral: loadCollateral(ev.collateral),

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { IntelPcsClient, pcsUrls, type PcsHttpResponse } from "./pcs.ts";
+import { IntelPcsClient, pccsUrls, pcsUrls, type PcsHttpResponse } from "./pcs.ts";
 import { IntelPcsError } from "../dcap/errors.ts";
 import { verifyTdx } from "../dcap/verify.ts";
 import { loadQuote, readVectorText } from "../dcap/test-support.ts";
@@ -34,6 +34,12 @@ test("PCS v4 URLs", () => {
     "http://pccs.local:8081/sgx/certification/v4/qe/identity",
   );
   assert.throws(() => u.tcbInfo("tdx", "../../x"), IntelPcsError);
+  const pccs = pccsUrls("https://pccs.example:8081/");
+  assert.equal(pccs.rootCaCrl(), "https://pccs.example:8081/sgx/certification/v4/rootcacrl");
+  assert.equal(
+    pccs.tcbInfo("tdx", "00806f050000"),
+    "https://pccs.example:8081/tdx/certification/v4/tcb?fmspc=00806F050000",
+  );
 });
 
 /** A fake PCS serving the dcap-qvl collateral of tdx_quote.bin in Intel's response format. */
@@ -152,4 +158,29 @@ test("cache misses offline, HTTP errors and missing issuer-chain headers are Int
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test("verifyDcapQuoteWithPcs: collateral from the PCS, and a fetch failure never fails open", async () => {
+  const { verifyDcapQuoteWithPcs } = await import("./verify-with-pcs.ts");
+  const quote = loadQuote("tdx/dcapqvl/tdx_quote.bin");
+  const now = new Date("2025-07-01T00:00:00Z");
+  const ok = await verifyDcapQuoteWithPcs(
+    quote,
+    new IntelPcsClient({ fetch: fakePcs().fetch, now: () => now }),
+    { now },
+  );
+  assert.deepEqual(ok.failures, []);
+  assert.equal(ok.tcbStatus, "UpToDate");
+  const down = await verifyDcapQuoteWithPcs(
+    quote,
+    new IntelPcsClient({ fetch: () => Promise.reject(new Error("ECONNREFUSED")) }),
+    { now },
+  );
+  assert.equal(down.valid, false);
+  assert.equal(down.tcbStatus, "Unknown");
+  assert.deepEqual(
+    down.failures.map((f) => f.check),
+    ["tdx.collateral.fetch", "tdx.collateral.missing"],
+  );
+  assert.match(down.failures[0]!.actual, /ECONNREFUSED/);
 });

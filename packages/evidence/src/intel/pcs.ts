@@ -32,6 +32,14 @@ export function pcsUrls(baseUrl = INTEL_PCS_BASE_URL, rootCaCrlUrl = INTEL_ROOT_
   };
 }
 
+/**
+ * A PCCS (Intel's caching service, or any compatible one) serves the same v4 paths under its own base
+ * URL, plus the root CA CRL at `/sgx/certification/v4/rootcacrl` (hex or DER; both are accepted).
+ */
+export function pccsUrls(baseUrl: string): ReturnType<typeof pcsUrls> {
+  return pcsUrls(baseUrl, `${baseUrl.replace(/\/+$/, "")}/sgx/certification/v4/rootcacrl`);
+}
+
 function checkFmspc(fmspc: string): string {
   if (!/^[0-9a-fA-F]{12}$/.test(fmspc))
     throw new IntelPcsError(`FMSPC must be 12 hex digits, got "${fmspc}"`);

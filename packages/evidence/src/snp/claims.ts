@@ -9,22 +9,21 @@ import type { Claims } from "../types.ts";
 import type { SnpReport } from "./report.ts";
 import type { TcbVersion } from "./tcb.ts";
 
-const hex = (b: Uint8Array): string => Buffer.from(b).toString("hex");
+/** Lowercase hex of a byte field, read in place (no intermediate copy: claims are built on every verification). */
+const hex = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("hex");
 
-function tcbClaims(prefix: string, tcb: TcbVersion): Claims {
-  const out: Claims = {
-    [`${prefix}_bootloader`]: tcb.bootloader,
-    [`${prefix}_tee`]: tcb.tee,
-    [`${prefix}_snp`]: tcb.snp,
-    [`${prefix}_microcode`]: tcb.microcode,
-  };
+function addTcbClaims(out: Claims, prefix: string, tcb: TcbVersion): void {
+  out[`${prefix}_bootloader`] = tcb.bootloader;
+  out[`${prefix}_tee`] = tcb.tee;
+  out[`${prefix}_snp`] = tcb.snp;
+  out[`${prefix}_microcode`] = tcb.microcode;
   if (tcb.fmc !== undefined) out[`${prefix}_fmc`] = tcb.fmc;
-  return out;
 }
 
+/** Built by assignment in a fixed order (key order is part of the JSON output) rather than by object spreads. */
 export function snpClaims(report: SnpReport): Claims {
   const p = report.guestPolicy;
-  return {
+  const out: Claims = {
     // Trustee parse_tee_evidence, exact keys and types.
     policy_abi_major: p.abiMajor,
     policy_abi_minor: p.abiMinor,
@@ -42,47 +41,44 @@ export function snpClaims(report: SnpReport): Claims {
     report_data: hex(report.reportData),
     init_data: hex(report.hostData),
     chip_id: hex(report.chipId),
-    // Cocoon additions.
-    ...(report.reportedTcb.fmc !== undefined ? { reported_tcb_fmc: report.reportedTcb.fmc } : {}),
-    ...tcbClaims("current_tcb", report.currentTcb),
-    ...tcbClaims("committed_tcb", report.committedTcb),
-    ...tcbClaims("launch_tcb", report.launchTcb),
-    report_version: report.version,
-    guest_svn: report.guestSvn,
-    vmpl: report.vmpl,
-    policy: `0x${report.policy.toString(16)}`,
-    policy_cxl_allowed: p.cxlAllowed,
-    policy_mem_aes_256_xts: p.memAes256Xts,
-    policy_rapl_dis: p.raplDisable,
-    policy_ciphertext_hiding: p.ciphertextHiding,
-    platform_info: `0x${report.platformInfo.toString(16)}`,
-    platform_ecc_enabled: report.platform.eccEnabled,
-    platform_rapl_disabled: report.platform.raplDisabled,
-    platform_ciphertext_hiding_enabled: report.platform.ciphertextHidingEnabled,
-    platform_alias_check_complete: report.platform.aliasCheckComplete,
-    host_data: hex(report.hostData),
-    family_id: hex(report.familyId),
-    image_id: hex(report.imageId),
-    id_key_digest: hex(report.idKeyDigest),
-    author_key_digest: hex(report.authorKeyDigest),
-    report_id: hex(report.reportId),
-    report_id_ma: hex(report.reportIdMa),
-    signing_key: report.keyInfo.signingKey,
-    ...(report.product ? { product: report.product } : {}),
-    current_firmware: `${report.currentVersion.major}.${report.currentVersion.minor}.${report.currentVersion.build}`,
-    committed_firmware: `${report.committedVersion.major}.${report.committedVersion.minor}.${report.committedVersion.build}`,
-    ...(report.cpuid
-      ? {
-          cpuid_fam_id: report.cpuid.family,
-          cpuid_mod_id: report.cpuid.model,
-          cpuid_step: report.cpuid.stepping,
-        }
-      : {}),
-    ...(report.launchMitVector !== undefined
-      ? {
-          launch_mit_vector: `0x${report.launchMitVector.toString(16)}`,
-          current_mit_vector: `0x${report.currentMitVector!.toString(16)}`,
-        }
-      : {}),
   };
+  // Cocoon additions.
+  if (report.reportedTcb.fmc !== undefined) out.reported_tcb_fmc = report.reportedTcb.fmc;
+  addTcbClaims(out, "current_tcb", report.currentTcb);
+  addTcbClaims(out, "committed_tcb", report.committedTcb);
+  addTcbClaims(out, "launch_tcb", report.launchTcb);
+  out.report_version = report.version;
+  out.guest_svn = report.guestSvn;
+  out.vmpl = report.vmpl;
+  out.policy = `0x${report.policy.toString(16)}`;
+  out.policy_cxl_allowed = p.cxlAllowed;
+  out.policy_mem_aes_256_xts = p.memAes256Xts;
+  out.policy_rapl_dis = p.raplDisable;
+  out.policy_ciphertext_hiding = p.ciphertextHiding;
+  out.platform_info = `0x${report.platformInfo.toString(16)}`;
+  out.platform_ecc_enabled = report.platform.eccEnabled;
+  out.platform_rapl_disabled = report.platform.raplDisabled;
+  out.platform_ciphertext_hiding_enabled = report.platform.ciphertextHidingEnabled;
+  out.platform_alias_check_complete = report.platform.aliasCheckComplete;
+  out.host_data = hex(report.hostData);
+  out.family_id = hex(report.familyId);
+  out.image_id = hex(report.imageId);
+  out.id_key_digest = hex(report.idKeyDigest);
+  out.author_key_digest = hex(report.authorKeyDigest);
+  out.report_id = hex(report.reportId);
+  out.report_id_ma = hex(report.reportIdMa);
+  out.signing_key = report.keyInfo.signingKey;
+  if (report.product) out.product = report.product;
+  out.current_firmware = `${report.currentVersion.major}.${report.currentVersion.minor}.${report.currentVersion.build}`;
+  out.committed_firmware = `${report.committedVersion.major}.${report.committedVersion.minor}.${report.committedVersion.build}`;
+  if (report.cpuid) {
+    out.cpuid_fam_id = report.cpuid.family;
+    out.cpuid_mod_id = report.cpuid.model;
+    out.cpuid_step = report.cpuid.stepping;
+  }
+  if (report.launchMitVector !== undefined) {
+    out.launch_mit_vector = `0x${report.launchMitVector.toString(16)}`;
+    out.current_mit_vector = `0x${report.currentMitVector!.toString(16)}`;
+  }
+  return out;
 }

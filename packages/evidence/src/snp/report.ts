@@ -109,8 +109,9 @@ export interface ParseSnpReportOptions {
   product?: SnpProduct;
 }
 
-function isZero(bytes: Uint8Array): boolean {
-  for (const b of bytes) if (b !== 0) return false;
+/** True when bytes[from..to) are all zero (indexed loop: this runs on every verification). */
+function isZeroRange(bytes: Uint8Array, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (bytes[i] !== 0) return false;
   return true;
 }
 
@@ -137,35 +138,39 @@ export function parseSnpReport(input: Uint8Array, options: ParseSnpReportOptions
   }
   const violations: string[] = [];
 
+  // Every defined POLICY and PLATFORM_INFO bit lies in the low 32 bits: read them as numbers (BigInt shifts are
+  // comparatively slow and this runs on every verification); the full u64 is still returned as a bigint.
   const policy = u64(0x008);
-  const bit = (value: bigint, n: number): boolean => ((value >> BigInt(n)) & 1n) === 1n;
+  const policyLo = u32(0x008);
+  const bit = (value: number, n: number): boolean => ((value >>> n) & 1) === 1;
   const guestPolicy: SnpGuestPolicy = {
-    abiMinor: Number(policy & 0xffn),
-    abiMajor: Number((policy >> 8n) & 0xffn),
-    smtAllowed: bit(policy, 16),
-    reservedBit17: bit(policy, 17),
-    migrateMa: bit(policy, 18),
-    debugAllowed: bit(policy, 19),
-    singleSocket: bit(policy, 20),
-    cxlAllowed: bit(policy, 21),
-    memAes256Xts: bit(policy, 22),
-    raplDisable: bit(policy, 23),
-    ciphertextHiding: bit(policy, 24),
-    pageSwapDisable: bit(policy, 25),
+    abiMinor: policyLo & 0xff,
+    abiMajor: (policyLo >>> 8) & 0xff,
+    smtAllowed: bit(policyLo, 16),
+    reservedBit17: bit(policyLo, 17),
+    migrateMa: bit(policyLo, 18),
+    debugAllowed: bit(policyLo, 19),
+    singleSocket: bit(policyLo, 20),
+    cxlAllowed: bit(policyLo, 21),
+    memAes256Xts: bit(policyLo, 22),
+    raplDisable: bit(policyLo, 23),
+    ciphertextHiding: bit(policyLo, 24),
+    pageSwapDisable: bit(policyLo, 25),
   };
   // abi.go ParseSnpPolicy: bit 17 must be one, bits 63:26 must be zero.
   if (!guestPolicy.reservedBit17) violations.push("POLICY bit 17 (reserved, must be 1) is 0");
-  if (policy >> 26n !== 0n) violations.push("POLICY bits 63:26 (reserved) are not zero");
+  if (policyLo >>> 26 !== 0 || u32(0x00c) !== 0) violations.push("POLICY bits 63:26 (reserved) are not zero");
 
   const platformInfo = u64(0x040);
+  const platformLo = u32(0x040);
   const platform: SnpPlatformInfo = {
-    smtEnabled: bit(platformInfo, 0),
-    tsmeEnabled: bit(platformInfo, 1),
-    eccEnabled: bit(platformInfo, 2),
-    raplDisabled: bit(platformInfo, 3),
-    ciphertextHidingEnabled: bit(platformInfo, 4),
-    aliasCheckComplete: bit(platformInfo, 5),
-    tioEnabled: bit(platformInfo, 7),
+    smtEnabled: bit(platformLo, 0),
+    tsmeEnabled: bit(platformLo, 1),
+    eccEnabled: bit(platformLo, 2),
+    raplDisabled: bit(platformLo, 3),
+    ciphertextHidingEnabled: bit(platformLo, 4),
+    aliasCheckComplete: bit(platformLo, 5),
+    tioEnabled: bit(platformLo, 7),
   };
 
   const keyInfoRaw = u32(0x048);
@@ -189,8 +194,8 @@ export function parseSnpReport(input: Uint8Array, options: ParseSnpReportOptions
   let cpuid: SnpReport["cpuid"];
   if (version >= 3) {
     cpuid = { family: raw[0x188]!, model: raw[0x189]!, stepping: raw[0x18a]! };
-    if (!isZero(raw.subarray(0x18b, 0x1a0))) violations.push("reserved 0x18B..0x19F is not zero");
-  } else if (!isZero(raw.subarray(0x188, 0x1a0))) {
+    if (!isZeroRange(raw, 0x18b, 0x1a0)) violations.push("reserved 0x18B..0x19F is not zero");
+  } else if (!isZeroRange(raw, 0x188, 0x1a0)) {
     violations.push("reserved 0x188..0x19F (v2) is not zero");
   }
   const product = (cpuid && productFromCpuid(cpuid.family, cpuid.model)) ?? options.product;
@@ -203,12 +208,12 @@ export function parseSnpReport(input: Uint8Array, options: ParseSnpReportOptions
   if (version >= 5) {
     launchMitVector = u64(0x1f8);
     currentMitVector = u64(0x200);
-    if (!isZero(raw.subarray(0x208, 0x2a0))) violations.push("reserved 0x208..0x29F is not zero");
-  } else if (!isZero(raw.subarray(0x1f8, 0x2a0))) {
+    if (!isZeroRange(raw, 0x208, 0x2a0)) violations.push("reserved 0x208..0x29F is not zero");
+  } else if (!isZeroRange(raw, 0x1f8, 0x2a0)) {
     violations.push("reserved 0x1F8..0x29F is not zero");
   }
   // Only 144 bytes of the 512-byte signature area are defined for ECDSA P-384 (abi.go EcdsaP384Sha384SignatureSize).
-  if (!isZero(raw.subarray(0x330, 0x4a0))) violations.push("signature reserved 0x330..0x49F is not zero");
+  if (!isZeroRange(raw, 0x330, 0x4a0)) violations.push("signature reserved 0x330..0x49F is not zero");
 
   return {
     raw,
@@ -244,5 +249,26 @@ export function parseSnpReport(input: Uint8Array, options: ParseSnpReportOptions
     product,
     tcbLayout: layout,
     reservedViolations: violations,
+  };
+}
+
+/**
+ * `report` decoded for `product`: exactly what `parseSnpReport(report.raw, { product })` returns, without decoding
+ * everything again. The verifier needs this for v2 reports, whose product line only the VCEK names. When CPUID names
+ * no known line (the only case the verifier uses), the product decides nothing but the TCB layout, so only the four
+ * TCB fields are re-decoded; otherwise the report is parsed again.
+ */
+export function reinterpretForProduct(report: SnpReport, product: SnpProduct): SnpReport {
+  if (report.product !== undefined) return parseSnpReport(report.raw, { product });
+  const layout = tcbLayoutFor(product);
+  const raw = report.raw;
+  return {
+    ...report,
+    currentTcb: decodeTcb(raw.subarray(0x038, 0x040), layout),
+    reportedTcb: decodeTcb(raw.subarray(0x180, 0x188), layout),
+    committedTcb: decodeTcb(raw.subarray(0x1e0, 0x1e8), layout),
+    launchTcb: decodeTcb(raw.subarray(0x1f0, 0x1f8), layout),
+    product,
+    tcbLayout: layout,
   };
 }

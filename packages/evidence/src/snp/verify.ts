@@ -18,13 +18,13 @@ import type { AmdKeyKind } from "../amd/chain.ts";
 import { snpClaims } from "./claims.ts";
 import type { SnpPolicyOptions } from "./options.ts";
 import { productFromName } from "./product.ts";
-import { parseSnpReport, type SnpReport } from "./report.ts";
+import { parseSnpReport, reinterpretForProduct, type SnpReport } from "./report.ts";
 import { checkStructure } from "./checks/structure.ts";
 import { findLeaf, parseSupplied } from "./checks/certificates.ts";
 import { checkChain } from "./checks/chain.ts";
 import { checkKeyBinding, checkReportSignature } from "./checks/binding.ts";
 import { checkExpectedValues, checkGuestPolicy, checkTcbPolicy } from "./checks/policy.ts";
-import { message } from "./checks/util.ts";
+import { expectLazy, message } from "./checks/util.ts";
 
 export type SnpVerifyOptions = VerifyOptions & SnpPolicyOptions;
 
@@ -53,7 +53,7 @@ export function verifySnp(reportBytes: Uint8Array, options: SnpVerifyOptions = {
   // v2 reports carry no CPUID: take the line from the VCEK and re-decode with that product's TCB layout.
   if (leaf && report.product === undefined && leaf.amd.productName) {
     const product = productFromName(leaf.amd.productName);
-    if (product) report = parseSnpReport(reportBytes, { product });
+    if (product) report = reinterpretForProduct(report, product);
   }
 
   let authentic = false;
@@ -62,11 +62,12 @@ export function verifySnp(reportBytes: Uint8Array, options: SnpVerifyOptions = {
   let simulated: boolean | undefined;
   const kind = report.keyInfo.signingKey;
   if (
-    log.expect(
+    expectLazy(
+      log,
       "snp.cert.present",
       leaf !== undefined,
-      `a ${kind} certificate (supplied or in the KDS cache)`,
-      "none",
+      () => `a ${kind} certificate (supplied or in the KDS cache)`,
+      () => "none",
     ) &&
     leaf
   ) {

@@ -135,12 +135,22 @@ test("json.marshal_with_options", () => {
 test("json.unmarshal and json.is_valid", () => {
   assert.ok(equals(call("json.unmarshal", '[{"foo":[1,2,3]}]')!, [RObject.fromRecord({ foo: [1, 2, 3] })]));
   assert.equal(call("json.unmarshal", "18446744073709551617"), 18446744073709551617n);
+  // Exact like OPA's json.Number: no Infinity, no rounding of integral exponent forms.
+  assert.equal(call("json.unmarshal", "1e400"), 10n ** 400n);
+  assert.equal(call("json.unmarshal", "1.2345678901234567891e25"), 12345678901234567891000000n);
+  assert.equal(call("json.unmarshal", "-0"), 0);
+  assert.throws(
+    () => call("json.unmarshal", "1e99999"),
+    (e: unknown) => e instanceof BuiltinError && /too big/.test(e.detail),
+  );
   assert.equal(call("json.is_valid", '{"a": 1}'), true);
   assert.equal(call("json.is_valid", "{a: 1}"), false);
   assert.equal(call("json.is_valid", 1), false);
-  assert.throws(
-    () => call("json.unmarshal", "{"),
-    (e: unknown) => e instanceof BuiltinError && e.code === "eval_builtin_error",
+  fails(() => call("json.unmarshal", "{"), "eval_builtin_error", "json.unmarshal: unexpected EOF");
+  fails(
+    () => call("json.unmarshal", "[1 2]"),
+    "eval_builtin_error",
+    "json.unmarshal: invalid character '2' after array element",
   );
   fails(
     () => call("json.unmarshal", 1),

@@ -5,7 +5,9 @@
  */
 import { BuiltinError } from "../errors.ts";
 import { formatNumber, goQuote } from "../value/format.ts";
-import { parseJSON } from "../value/json.ts";
+import { fromJS } from "../value/json.ts";
+import { parseNumberText } from "../syntax/numbers.ts";
+import { goJSONDecodeError } from "./gojson-errors.ts";
 import { RObject, RSet, type Value } from "../value/value.ts";
 import { builtinError, obj, operandError, str, typeError } from "./operands.ts";
 import type { BuiltinDef } from "./types.ts";
@@ -15,21 +17,30 @@ import type { BuiltinDef } from "./types.ts";
 const STD = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 const URL = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
-class CorruptInput extends Error {
-  constructor(offset: number) {
-    super(`illegal base64 data at input byte ${offset}`);
+/** Decoding tables, built once per alphabet. */
+const DECODE_MAPS = new Map<string, Int16Array>();
+
+function decodeMap(alphabet: string): Int16Array {
+  let map = DECODE_MAPS.get(alphabet);
+  if (!map) {
+    map = new Int16Array(256).fill(-1);
+    for (let i = 0; i < 64; i++) map[alphabet.charCodeAt(i)] = i;
+    DECODE_MAPS.set(alphabet, map);
   }
+  return map;
 }
 
 /**
  * Go's base64.Encoding.DecodeString with padding required (encoding/base64 decodeQuantum): newlines are
- * ignored, the error names the offending byte offset, trailing bits are not checked (non-strict).
+ * ignored, trailing bits are not checked (non-strict). Returns the bytes, or the offset of the first
+ * illegal byte (Go's CorruptInputError) — a number rather than an exception, since policies probe
+ * `base64.is_valid` on hot paths.
  */
-export function goBase64Decode(s: string, alphabet: string): Buffer {
+export function goBase64Decode(s: string, alphabet: string): Buffer | number {
   const src = Buffer.from(s, "utf8");
-  const map = new Int16Array(256).fill(-1);
-  for (let i = 0; i < 64; i++) map[alphabet.charCodeAt(i)] = i;
-  const out: number[] = [];
+  const map = decodeMap(alphabet);
+  const out = Buffer.allocUnsafe(Math.floor((src.length * 3) / 4) + 3);
+  let n = 0;
   let si = 0;
   const isNL = (b: number | undefined): boolean => b === 0x0a || b === 0x0d;
   while (si < src.length) {
@@ -37,8 +48,8 @@ export function goBase64Decode(s: string, alphabet: string): Buffer {
     let dlen = 4;
     for (let j = 0; j < 4; j++) {
       if (si === src.length) {
-        if (j === 0) return Buffer.from(out);
-        throw new CorruptInput(si - j);
+        if (j === 0) return out.subarray(0, n);
+        return si - j;
       }
       const c = src[si]!;
       si++;
@@ -51,35 +62,32 @@ export function goBase64Decode(s: string, alphabet: string): Buffer {
         j--;
         continue;
       }
-      if (c !== 0x3d) throw new CorruptInput(si - 1);
+      if (c !== 0x3d) return si - 1;
       // Padding.
-      if (j === 0 || j === 1) throw new CorruptInput(si - 1);
+      if (j === 0 || j === 1) return si - 1;
       if (j === 2) {
         while (si < src.length && isNL(src[si])) si++;
-        if (si === src.length) throw new CorruptInput(src.length);
-        if (src[si] !== 0x3d) throw new CorruptInput(si - 1);
+        if (si === src.length) return src.length;
+        if (src[si] !== 0x3d) return si - 1;
         si++;
       }
       while (si < src.length && isNL(src[si])) si++;
-      if (si < src.length) throw new CorruptInput(si);
+      if (si < src.length) return si;
       dlen = j;
       break;
     }
     const val = (dbuf[0]! << 18) | (dbuf[1]! << 12) | (dbuf[2]! << 6) | dbuf[3]!;
     const bytes = [(val >> 16) & 0xff, (val >> 8) & 0xff, val & 0xff];
-    for (let k = 0; k < dlen - 1; k++) out.push(bytes[k]!);
-    if (dlen < 4) return Buffer.from(out);
+    for (let k = 0; k < dlen - 1; k++) out[n++] = bytes[k]!;
+    if (dlen < 4) return out.subarray(0, n);
   }
-  return Buffer.from(out);
+  return out.subarray(0, n);
 }
 
 function b64(name: string, s: string, alphabet: string): string {
-  try {
-    return goBase64Decode(s, alphabet).toString("utf8");
-  } catch (e) {
-    if (e instanceof CorruptInput) throw builtinError(name, e.message);
-    throw e;
-  }
+  const r = goBase64Decode(s, alphabet);
+  if (typeof r === "number") throw builtinError(name, `illegal base64 data at input byte ${r}`);
+  return r.toString("utf8");
 }
 
 // ------------------------------------------------------------------------------------------------- hex
@@ -347,12 +355,44 @@ function marshalWithOptions(args: Value[]): Value {
   return pretty ? prefix + goJSONIndent(v, prefix, indent) : goJSON(v);
 }
 
+class NumberTooBig extends Error {}
+
+/** Go's decoder message for rejected JSON; JS's own message if the text is too deeply nested to rescan. */
+function goDecodeMessage(text: string, fallback: string): string {
+  try {
+    return goJSONDecodeError(text) ?? fallback;
+  } catch (e) {
+    if (e instanceof RangeError) return fallback;
+    throw e;
+  }
+}
+
+type Reviver = (this: unknown, key: string, value: unknown, context?: { source?: string }) => unknown;
+
+/**
+ * Numbers keep their exact value as OPA's json.Number does: integral literals beyond 2^53 (`1e400`,
+ * `12345678901234567890123`) become exact bigints instead of rounded or infinite doubles.
+ */
+const exactNumbers: Reviver = (_key, value, context) => {
+  if (typeof value !== "number") return value;
+  if (Number.isSafeInteger(value) || (Number.isFinite(value) && !Number.isInteger(value))) {
+    return Object.is(value, -0) ? 0 : value;
+  }
+  const source = context?.source;
+  if (source === undefined) return value;
+  const exact = parseNumberText(source);
+  if (exact === null || (typeof exact === "number" && !Number.isFinite(exact)))
+    throw new NumberTooBig(source);
+  return exact;
+};
+
 /** Bounded JSON parsing: a typed error instead of a stack overflow on absurd nesting. */
 export function unmarshalJSON(name: string, text: string): Value {
   try {
-    return parseJSON(text);
+    return fromJS(JSON.parse(text, exactNumbers as (this: unknown, key: string, value: unknown) => unknown));
   } catch (e) {
-    if (e instanceof SyntaxError) throw builtinError(name, e.message);
+    if (e instanceof NumberTooBig) throw builtinError(name, `number ${e.message.slice(0, 40)} is too big`);
+    if (e instanceof SyntaxError) throw builtinError(name, goDecodeMessage(text, e.message));
     if (e instanceof RangeError) {
       throw new BuiltinError("eval_limit_error", `${name}: document nested too deeply`, { halt: true });
     }
@@ -379,16 +419,7 @@ export const encodingBuiltins: BuiltinDef[] = [
   {
     name: "base64.is_valid",
     arity: 1,
-    fn: ([s]) => {
-      if (typeof s !== "string") return false;
-      try {
-        goBase64Decode(s, STD);
-        return true;
-      } catch (e) {
-        if (e instanceof CorruptInput) return false;
-        throw e;
-      }
-    },
+    fn: ([s]) => typeof s === "string" && typeof goBase64Decode(s, STD) !== "number",
   },
   {
     name: "base64url.encode",

@@ -59,3 +59,9 @@ test("draft-04 schemas (boolean exclusive bounds, id) validate as gojsonschema d
     '[false,[{"desc":"Must be less than 10","error":"id: Must be less than 10","field":"id","type":"number_lt"}]]',
   );
 });
+
+test("deeply nested schemas and documents end in typed errors or results", () => {
+  const deep = (n: number): string => '{"items":'.repeat(n) + "{}" + "}".repeat(n);
+  const r = call("json.verify_schema", deep(20000));
+  assert.match(r, /^\[(true,null|false,"jsonschema: .*")\]$/);
+});

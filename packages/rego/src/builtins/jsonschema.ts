@@ -63,7 +63,17 @@ function checkTypes(schema: unknown): void {
 }
 
 /** Keywords whose value is a schema, an array of schemas, or a map of schemas (drafts 4–7). */
-const SCHEMA_KEYWORDS = new Set(["items", "additionalItems", "additionalProperties", "not", "contains", "propertyNames", "if", "then", "else"]);
+const SCHEMA_KEYWORDS = new Set([
+  "items",
+  "additionalItems",
+  "additionalProperties",
+  "not",
+  "contains",
+  "propertyNames",
+  "if",
+  "then",
+  "else",
+]);
 const SCHEMA_ARRAYS = new Set(["allOf", "anyOf", "oneOf", "items"]);
 const SCHEMA_MAPS = new Set(["properties", "patternProperties", "definitions", "dependencies"]);
 
@@ -78,7 +88,9 @@ function fromDraft4(schema: unknown, draft4Ids: boolean): unknown {
   const src = schema as Record<string, unknown>;
   for (const [k, v] of Object.entries(src)) {
     if (SCHEMA_MAPS.has(k) && v !== null && typeof v === "object" && !Array.isArray(v)) {
-      out[k] = Object.fromEntries(Object.entries(v).map(([pk, pv]) => [pk, Array.isArray(pv) ? pv : fromDraft4(pv, draft4Ids)]));
+      out[k] = Object.fromEntries(
+        Object.entries(v).map(([pk, pv]) => [pk, Array.isArray(pv) ? pv : fromDraft4(pv, draft4Ids)]),
+      );
     } else if (SCHEMA_KEYWORDS.has(k) || SCHEMA_ARRAYS.has(k)) {
       out[k] = fromDraft4(v, draft4Ids);
     } else if ((k === "exclusiveMaximum" || k === "exclusiveMinimum") && typeof v === "boolean") {
@@ -90,7 +102,10 @@ function fromDraft4(schema: unknown, draft4Ids: boolean): unknown {
       out[k] = v;
     }
   }
-  for (const [k, bound] of [["exclusiveMaximum", "maximum"], ["exclusiveMinimum", "minimum"]] as const) {
+  for (const [k, bound] of [
+    ["exclusiveMaximum", "maximum"],
+    ["exclusiveMinimum", "minimum"],
+  ] as const) {
     if (src[k] === true && typeof src[bound] === "number") delete out[bound];
   }
   return out;
@@ -114,7 +129,8 @@ function compile(schema: unknown): ValidateFunction {
   try {
     fn = ajv.compile(s as object);
   } catch (e) {
-    throw new SchemaError((e as Error).message);
+    // RangeError: a schema nested deeper than the compiler's recursion allows.
+    throw new SchemaError(e instanceof RangeError ? "schema nesting too deep" : (e as Error).message);
   }
   if (compiled.size >= CACHE_LIMIT) compiled.clear();
   compiled.set(key, fn);
@@ -246,6 +262,7 @@ export const jsonSchemaBuiltins: BuiltinDef[] = [
         return [true, null];
       } catch (e) {
         if (e instanceof SchemaError) return [false, `jsonschema: ${e.message}`];
+        if (e instanceof RangeError) return [false, "jsonschema: schema nesting too deep"];
         throw e;
       }
     },
@@ -258,6 +275,8 @@ export const jsonSchemaBuiltins: BuiltinDef[] = [
         return matchSchema(doc!, schema!);
       } catch (e) {
         if (e instanceof SchemaError) throw fail("json.match_schema", e.message);
+        // Documents or schemas nested deeper than the validator's recursion allows.
+        if (e instanceof RangeError) throw fail("json.match_schema", "nesting too deep");
         throw e;
       }
     },

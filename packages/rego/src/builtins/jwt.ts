@@ -103,6 +103,8 @@ function run<T>(name: string, f: () => T): T {
   try {
     return f();
   } catch (e) {
+    // Input nested deeper than recursion allows: a clear error rather than a crash.
+    if (e instanceof RangeError && /call stack/.test(e.message)) throw fail(name, "input nesting too deep");
     if (e instanceof TokenError || e instanceof KeyError) throw fail(name, e.message);
     throw e;
   }

@@ -42,6 +42,12 @@ test("float verbs", () => {
   assert.equal(sprintf("%.3g", 3.14159), "3.14");
   assert.equal(sprintf("%8.3f|", -3.14159), "  -3.142|");
   assert.equal(sprintf("%08.3f", -3.14159), "-003.142");
+  // Go rounds the exact binary value half to even (JS toFixed rounds half up).
+  assert.equal(sprintf("%.2f %.0f %.0f %.1f", 0.125, 2.5, 3.5, 0.25), "0.12 2 4 0.2");
+  assert.equal(sprintf("%.30f", 0.1), "0.100000000000000005551115123126");
+  assert.equal(sprintf("%.10e", 123456.789), "1.2345678900e+05");
+  assert.equal(sprintf("%.3e", 9.9996), "1.000e+01");
+  assert.equal((sprintf("%.200f", 0.5) as string).length, 202);
 });
 
 test("string verbs", () => {

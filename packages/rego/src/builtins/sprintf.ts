@@ -138,11 +138,59 @@ function fmtRune(n: bigint, verb: string, f: Spec): string {
 
 // --------------------------------------------------------------------------------------------- floats
 
-/** Decimal digits and exponent of |x| rounded to `sig` significant digits (undefined: shortest). */
+/** |x| exactly, as digits / 10^scale: every double is a finite binary fraction. */
+function exactDecimal(x: number): { digits: bigint; scale: number } {
+  const view = new DataView(new ArrayBuffer(8));
+  view.setFloat64(0, Math.abs(x));
+  const bits = view.getBigUint64(0);
+  const biased = Number((bits >> 52n) & 0x7ffn);
+  let mant = bits & ((1n << 52n) - 1n);
+  let e = -1074;
+  if (biased !== 0) {
+    mant |= 1n << 52n;
+    e = biased - 1075;
+  }
+  if (e >= 0) return { digits: mant << BigInt(e), scale: 0 };
+  return { digits: mant * 5n ** BigInt(-e), scale: -e };
+}
+
+/** n / 10^drop rounded half to even, as Go's strconv rounds exact decimal expansions. */
+function roundHalfEven(n: bigint, drop: number): bigint {
+  if (drop <= 0) return n * 10n ** BigInt(-drop);
+  const d = 10n ** BigInt(drop);
+  let q = n / d;
+  const twice = (n % d) * 2n;
+  if (twice > d || (twice === d && q % 2n === 1n)) q++;
+  return q;
+}
+
+/** Decimal digits and exponent of |x|: shortest round-trip digits, or exactly `sig` significant digits. */
 function decompose(x: number, sig: number | undefined): { digits: string; exp: number } {
-  const e = sig === undefined ? Math.abs(x).toExponential() : Math.abs(x).toExponential(Math.max(sig - 1, 0));
-  const m = /^(\d)(?:\.(\d+))?e([+-]\d+)$/.exec(e)!;
-  return { digits: m[1]! + (m[2] ?? ""), exp: Number(m[3]) };
+  if (sig === undefined) {
+    const m = /^(\d)(?:\.(\d+))?e([+-]\d+)$/.exec(Math.abs(x).toExponential())!;
+    return { digits: m[1]! + (m[2] ?? ""), exp: Number(m[3]) };
+  }
+  const n = Math.max(sig, 1);
+  if (x === 0) return { digits: "0".repeat(n), exp: 0 };
+  const { digits, scale } = exactDecimal(x);
+  const len = digits.toString().length;
+  let exp = len - 1 - scale;
+  let q = roundHalfEven(digits, len - n).toString();
+  if (q.length > n) {
+    // Rounding carried into a new digit (9.99 → 10.0).
+    q = q.slice(0, n);
+    exp++;
+  }
+  return { digits: q, exp };
+}
+
+/** |x| with exactly `prec` digits after the point (Go's %f: exact expansion, half-even). */
+function fixed(x: number, prec: number): string {
+  const { digits, scale } = exactDecimal(x);
+  const q = roundHalfEven(digits, scale - prec)
+    .toString()
+    .padStart(prec + 1, "0");
+  return prec === 0 ? q : `${q.slice(0, q.length - prec)}.${q.slice(q.length - prec)}`;
 }
 
 function expText(exp: number, upper: boolean): string {
@@ -168,10 +216,7 @@ function fmtF(x: number, prec: number | undefined): string {
     if (exp >= 0) return digits.slice(0, exp + 1) + "." + digits.slice(exp + 1);
     return "0." + "0".repeat(-exp - 1) + digits;
   }
-  if (Math.abs(x) < 1e21) return Math.abs(x).toFixed(Math.min(prec, 100));
-  const { digits, exp } = decompose(x, undefined);
-  const int = digits + "0".repeat(Math.max(exp - digits.length + 1, 0));
-  return prec > 0 ? int + "." + "0".repeat(prec) : int;
+  return fixed(x, prec);
 }
 
 function fmtG(x: number, prec: number | undefined, upper: boolean, sharp: boolean): string {

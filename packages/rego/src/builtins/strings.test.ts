@@ -67,6 +67,9 @@ test("split, split_n, replace, replace_n", () => {
   assert.deepEqual(call("strings.split_n", "", ".", 2), [""]);
   assert.equal(call("replace", "aaa", "a", "b"), "bbb");
   assert.equal(call("replace", "ab", "", "-"), "-a-b-");
+  assert.equal(call("replace", "a-b", "-", "$&$1$$"), "a$&$1$$b");
+  assert.equal(call("trim", "  ..x..  ", " ."), "x");
+  assert.equal(call("trim", "«x»", "«»"), "x");
   assert.equal(
     call("strings.replace_n", RObject.fromRecord({ a: "1", ab: "2" }), "abab"),
     // Keys in Rego order: "a" < "ab", and the first pattern in order wins at each position.

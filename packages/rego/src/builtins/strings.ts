@@ -43,6 +43,14 @@ function runeIndex(s: string, utf16Index: number): number {
 }
 
 function trimCutset(s: string, cutset: string, left: boolean, right: boolean): string {
+  if (isASCII(cutset)) {
+    // ASCII cutset: UTF-16 units suffice (no surrogate half is ASCII).
+    let a = 0;
+    let b = s.length;
+    if (left) while (a < b && cutset.includes(s[a]!)) a++;
+    if (right) while (b > a && cutset.includes(s[b - 1]!)) b--;
+    return a === 0 && b === s.length ? s : s.slice(a, b);
+  }
   const cut = new Set(runes(cutset));
   const rs = runes(s);
   let a = 0;
@@ -63,7 +71,11 @@ function goSplit(s: string, sep: string): string[] {
  * is replaced, scanning left to right without overlaps; an empty pattern matches between runes.
  */
 export function goReplace(s: string, pairs: readonly [string, string][]): string {
-  if (pairs.length === 1 && pairs[0]![0] !== "") return s.split(pairs[0]![0]).join(pairs[0]![1]);
+  if (pairs.length === 1 && pairs[0]![0] !== "") {
+    const [old, rep] = pairs[0]!;
+    // A function replacement keeps `$` in `rep` literal.
+    return s.includes(old) ? s.replaceAll(old, () => rep) : s;
+  }
   let out = "";
   let i = 0;
   let lastEmptyAt = -1;

@@ -45,3 +45,21 @@ test("Go text/template features", () => {
     (e: unknown) => e instanceof BuiltinError && e.message.includes('function "nofn" not defined'),
   );
 });
+
+test("hostile templates end in typed errors", () => {
+  assert.throws(
+    () => render("{{if 1}}".repeat(5000) + "{{end}}".repeat(5000), "{}"),
+    (e: unknown) => e instanceof BuiltinError,
+  );
+  assert.throws(
+    () => render("{{range 100000}}{{range 100000}}x{{end}}{{end}}", "{}"),
+    (e: unknown) => e instanceof BuiltinError && e.message.includes("step limit"),
+  );
+});
+
+test("pathologically nested pipelines fail cleanly", () => {
+  assert.throws(
+    () => render("{{" + "(".repeat(100000) + "1" + ")".repeat(100000) + "}}", "{}"),
+    (e: unknown) => e instanceof BuiltinError,
+  );
+});

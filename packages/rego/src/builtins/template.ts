@@ -35,6 +35,8 @@ export const templateBuiltins: BuiltinDef[] = [
         return renderTemplate(template, variables, templatePrintf);
       } catch (e) {
         if (e instanceof TemplateError) throw fail(name, e.message);
+        if (e instanceof RangeError && /call stack/.test(e.message))
+          throw fail(name, "template nesting too deep");
         throw e;
       }
     },

@@ -152,8 +152,17 @@ test("time.format with zones, layouts and constants (conformance time/format)", 
 });
 
 test("day-of-year layouts", () => {
-  assert.equal(call("time.parse_ns", "2006-002", "2020-060"), call("time.parse_ns", "2006-01-02", "2020-02-29"));
-  rejects("eval_builtin_error", "day-of-year does not match month", "time.parse_ns", "2006-01 002", "2020-03 060");
+  assert.equal(
+    call("time.parse_ns", "2006-002", "2020-060"),
+    call("time.parse_ns", "2006-01-02", "2020-02-29"),
+  );
+  rejects(
+    "eval_builtin_error",
+    "day-of-year does not match month",
+    "time.parse_ns",
+    "2006-01 002",
+    "2020-03 060",
+  );
   assert.equal(call("time.format", [1582977600000000000n, "UTC", "__2 002"]), " 60 060");
 });
 

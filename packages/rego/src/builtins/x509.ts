@@ -23,6 +23,8 @@ function run<T>(name: string, f: () => T): T {
   try {
     return f();
   } catch (e) {
+    // Input nested deeper than recursion allows: a clear error rather than a crash.
+    if (e instanceof RangeError && /call stack/.test(e.message)) throw fail(name, "input nesting too deep");
     if (e instanceof X509Error || e instanceof DerError || e instanceof Base64Error)
       throw fail(name, e.message);
     throw e;

@@ -79,6 +79,7 @@ export class Compiler {
     // Place rules first (so calls and `with` targets can see every function), then compile bodies.
     const placed: [ModuleContext, Rule, RuleNode, number][] = [];
     for (const m of modules) {
+      this.nodeAt(m.package.path, true)!.pkg = true;
       const ctx = this.moduleContext(m);
       for (const r of m.rules) {
         const { node, prefixLen } = this.place(ctx, r);
@@ -89,7 +90,12 @@ export class Compiler {
       try {
         const cr = this.compileRule(ctx, r, node, prefixLen, undefined);
         if (r.default) {
-          if (node.defaultRule) throw new RegoError("rego_type_error", `multiple default rules ${"data." + node.path.join(".")} found`, r.loc);
+          if (node.defaultRule)
+            throw new RegoError(
+              "rego_type_error",
+              `multiple default rules ${"data." + node.path.join(".")} found`,
+              r.loc,
+            );
           node.defaultRule = cr;
         } else node.rules.push(cr);
       } catch (e) {
@@ -99,7 +105,8 @@ export class Compiler {
       }
     }
     this.checkConflicts(this.root);
-    if (this.errors.length > 0) throw this.errors.length === 1 ? this.errors[0]! : new RegoErrors(this.errors);
+    if (this.errors.length > 0)
+      throw this.errors.length === 1 ? this.errors[0]! : new RegoErrors(this.errors);
     return { root: this.root, nodeCount: this.nodeCount };
   }
 
@@ -108,17 +115,31 @@ export class Compiler {
     if (all.length > 0) {
       const fns = all.filter((r) => r.kind === "function");
       if (fns.length > 0 && fns.length < all.length) {
-        this.errors.push(new RegoError("rego_type_error", `conflicting rules data.${n.path.join(".")} found`, all[0]!.loc));
+        this.errors.push(
+          new RegoError("rego_type_error", `conflicting rules data.${n.path.join(".")} found`, all[0]!.loc),
+        );
       } else if (fns.length > 0) {
         const arity = fns[0]!.args!.length;
         if (fns.some((r) => r.args!.length !== arity)) {
-          this.errors.push(new RegoError("rego_type_error", `conflicting rules data.${n.path.join(".")} found`, fns[0]!.loc));
+          this.errors.push(
+            new RegoError("rego_type_error", `conflicting rules data.${n.path.join(".")} found`, fns[0]!.loc),
+          );
         }
         n.arity = arity;
       } else {
-        const kinds = new Set(all.map((r) => (r.kind === "partial_set" ? "set" : r.suffix.length > 0 || r.kind === "partial_object" ? "obj" : "complete")));
+        const kinds = new Set(
+          all.map((r) =>
+            r.kind === "partial_set"
+              ? "set"
+              : r.suffix.length > 0 || r.kind === "partial_object"
+                ? "obj"
+                : "complete",
+          ),
+        );
         if (kinds.size > 1) {
-          this.errors.push(new RegoError("rego_type_error", `conflicting rules data.${n.path.join(".")} found`, all[0]!.loc));
+          this.errors.push(
+            new RegoError("rego_type_error", `conflicting rules data.${n.path.join(".")} found`, all[0]!.loc),
+          );
         }
       }
     }
@@ -165,7 +186,13 @@ export class Compiler {
     return { node, prefixLen: i };
   }
 
-  private compileRule(ctx: ModuleContext, r: Rule, node: RuleNode, prefixLen: number, parentArgs: Term[] | undefined): CRule {
+  private compileRule(
+    ctx: ModuleContext,
+    r: Rule,
+    node: RuleNode,
+    prefixLen: number,
+    parentArgs: Term[] | undefined,
+  ): CRule {
     const h = r.head;
     const slots = new SlotAllocator();
     const args = h.args ?? parentArgs;
@@ -220,7 +247,11 @@ export class Compiler {
     throw new RegoError("rego_type_error", `undefined function ${dotted(op)}`, loc);
   }
 
-  tryResolveFunction(ctx: ModuleContext | undefined, op: Term[], scope: Scope | undefined): Callable | undefined {
+  tryResolveFunction(
+    ctx: ModuleContext | undefined,
+    op: Term[],
+    scope: Scope | undefined,
+  ): Callable | undefined {
     const head = op[0];
     if (!head || head.type !== "var") return undefined;
     const rest: string[] = [];
@@ -283,7 +314,9 @@ export interface CompiledQuery {
 }
 
 function dotted(op: Term[]): string {
-  return op.map((t, i) => (t.type === "var" ? t.name : t.type === "string" ? (i === 0 ? t.value : t.value) : "?")).join(".");
+  return op
+    .map((t, i) => (t.type === "var" ? t.name : t.type === "string" ? (i === 0 ? t.value : t.value) : "?"))
+    .join(".");
 }
 
 // ------------------------------------------------------------------------------- occurrence scans
@@ -347,29 +380,34 @@ function termOccurs(t: Term, out: Set<string>): void {
 
 /** Declares the vars a body introduces in its own scope: `:=` targets, `some x`, `some … in` patterns. */
 function declareBody(body: Body, scope: Scope): void {
-  for (const e of body) {
+  body.forEach((e, i) => {
     const b = e.body;
-    if (b.type === "call" && b.op.terms.length === 1 && b.op.terms[0]!.type === "var" && b.op.terms[0]!.name === "assign") {
-      declarePattern(b.args[0]!, scope);
+    if (
+      b.type === "call" &&
+      b.op.terms.length === 1 &&
+      b.op.terms[0]!.type === "var" &&
+      b.op.terms[0]!.name === "assign"
+    ) {
+      declarePattern(b.args[0]!, scope, i);
     } else if (b.type === "some") {
-      for (const v of b.vars) if (v.name !== "_" && !scope.declared.has(v.name)) scope.declare(v.name);
+      for (const v of b.vars) if (v.name !== "_" && !scope.declared.has(v.name)) scope.declare(v.name, i);
     } else if (b.type === "somein") {
-      if (b.key) declarePattern(b.key, scope);
-      declarePattern(b.value, scope);
+      if (b.key) declarePattern(b.key, scope, i);
+      declarePattern(b.value, scope, i);
     }
-  }
+  });
 }
 
-function declarePattern(t: Term, scope: Scope): void {
+function declarePattern(t: Term, scope: Scope, at = -1): void {
   switch (t.type) {
     case "var":
-      if (t.name !== "_" && !scope.declared.has(t.name)) scope.declare(t.name);
+      if (t.name !== "_" && !scope.declared.has(t.name)) scope.declare(t.name, at);
       return;
     case "array":
-      t.items.forEach((x) => declarePattern(x, scope));
+      t.items.forEach((x) => declarePattern(x, scope, at));
       return;
     case "object":
-      for (const [, v] of t.entries) declarePattern(v, scope);
+      for (const [, v] of t.entries) declarePattern(v, scope, at);
       return;
     default:
       return;
@@ -391,7 +429,10 @@ class RuleCompiler {
 
   safetyContext(headSlots: Set<number>): SafetyContext {
     return {
-      arityOf: (fn) => (fn.kind === "builtin" ? fn.def.arity : this.c.nodeAt(fn.path, false)?.arity ?? this.userArity(fn.path)),
+      arityOf: (fn) =>
+        fn.kind === "builtin"
+          ? fn.def.arity
+          : (this.c.nodeAt(fn.path, false)?.arity ?? this.userArity(fn.path)),
       nameOf: (slot) => this.slots.names[slot] ?? "?",
       headSlots,
     };
@@ -405,7 +446,11 @@ class RuleCompiler {
 
   body(body: Body, scope: Scope): CBody {
     const lits: CLit[] = [];
-    for (const e of body) lits.push(this.lit(e, scope));
+    body.forEach((e, i) => {
+      scope.cursor = i;
+      lits.push(this.lit(e, scope));
+    });
+    scope.cursor = Infinity;
     return { lits, owned: scope.owned };
   }
 
@@ -418,29 +463,49 @@ class RuleCompiler {
     const head = target[0] as VarTerm;
     const path: string[] = [];
     for (const t of target.slice(1)) {
-      if (t.type !== "string") throw new RegoError("rego_compile_error", "with keyword target must be a ground reference", loc);
+      if (t.type !== "string")
+        throw new RegoError("rego_compile_error", "with keyword target must be a ground reference", loc);
       path.push(t.value);
     }
-    const cvalue = this.term(value, scope);
     const fnValue =
       value.type === "var" || value.type === "ref"
         ? this.c.tryResolveFunction(this.ctx, value.type === "var" ? [value] : value.terms, scope)
         : undefined;
+    // A function replacement is a name, not a value to evaluate.
+    const cvalue: CTerm = fnValue ? { k: "const", v: null } : this.term(value, scope);
     if (head.name === "input") return { target: "input", path, name: "input", value: cvalue, fnValue };
     if (head.name === "data") return { target: "data", path, name: "data", value: cvalue, fnValue };
     const fn = this.c.tryResolveFunction(this.ctx, target, scope);
     if (fn?.kind === "user") return { target: "data", path: fn.path, name: fn.name, value: cvalue, fnValue };
     if (fn?.kind === "builtin") return { target: "builtin", path: [], name: fn.name, value: cvalue, fnValue };
     const alias = this.ctx?.aliases.get(head.name);
-    if (alias) return { target: alias.root, path: [...alias.path, ...path], name: head.name, value: cvalue, fnValue };
+    if (alias)
+      return { target: alias.root, path: [...alias.path, ...path], name: head.name, value: cvalue, fnValue };
     if (this.ctx?.ruleNames.has(head.name))
-      return { target: "data", path: [...this.ctx.pkg, head.name, ...path], name: head.name, value: cvalue, fnValue };
-    throw new RegoError("rego_compile_error", `with keyword target must reference existing input, data, or a function`, loc);
+      return {
+        target: "data",
+        path: [...this.ctx.pkg, head.name, ...path],
+        name: head.name,
+        value: cvalue,
+        fnValue,
+      };
+    throw new RegoError(
+      "rego_compile_error",
+      `with keyword target must reference existing input, data, or a function`,
+      loc,
+    );
   }
 
   private expr(e: Expr, scope: Scope): CExpr {
     const b = e.body;
     switch (b.type) {
+      case "query":
+        return { k: "query", bodies: [this.closureBody(b.query, scope)] };
+      case "logic": {
+        // `a and b` is the conjunction of its operands; `a or b` succeeds if either does.
+        const operands = b.op === "and" ? [[b.left, b.right]] : [[b.left], [b.right]];
+        return { k: "query", bodies: operands.map((exprs) => this.closureBody(exprs, scope)) };
+      }
       default:
         return { k: "nop" };
       case "term":
@@ -477,7 +542,7 @@ class RuleCompiler {
           if (name === "eq" || name === "assign") {
             return { k: "unify", a: this.term(b.args[0]!, scope), b: this.term(b.args[1]!, scope) };
           }
-          if (name === "print" && !(this.ctx?.ruleNames.has("print"))) {
+          if (name === "print" && !this.ctx?.ruleNames.has("print")) {
             return { k: "print", args: b.args.map((a) => this.term(a, scope)) };
           }
         }
@@ -485,6 +550,15 @@ class RuleCompiler {
         return { k: "call", fn, args: b.args.map((a) => this.term(a, scope)) };
       }
     }
+  }
+
+  /** A body in its own scope (outer vars visible, its own vars local), as comprehensions have. */
+  private closureBody(body: Body, scope: Scope): CBody {
+    const occurs = new Set<string>();
+    collectOccurs(body, occurs);
+    const inner = new Scope(this.slots, scope, occurs);
+    declareBody(body, inner);
+    return this.body(body, inner);
   }
 
   term(t: Term, scope: Scope): CTerm {
@@ -506,18 +580,25 @@ class RuleCompiler {
       }
       case "array": {
         const items = t.items.map((x) => this.term(x, scope));
-        if (items.every((x) => x.k === "const")) return { k: "const", v: items.map((x) => (x as { v: Value }).v) };
+        if (items.every((x) => x.k === "const"))
+          return { k: "const", v: items.map((x) => (x as { v: Value }).v) };
         return { k: "array", items };
       }
       case "set": {
         const items = t.items.map((x) => this.term(x, scope));
-        if (items.every((x) => x.k === "const")) return { k: "const", v: RSet.of(items.map((x) => (x as { v: Value }).v)) };
+        if (items.every((x) => x.k === "const"))
+          return { k: "const", v: RSet.of(items.map((x) => (x as { v: Value }).v)) };
         return { k: "set", items };
       }
       case "object": {
-        const entries = t.entries.map(([a, b]) => [this.term(a, scope), this.term(b, scope)] as [CTerm, CTerm]);
+        const entries = t.entries.map(
+          ([a, b]) => [this.term(a, scope), this.term(b, scope)] as [CTerm, CTerm],
+        );
         if (entries.every(([a, b]) => a.k === "const" && b.k === "const")) {
-          return { k: "const", v: RObject.fromEntries(entries.map(([a, b]) => [(a as { v: Value }).v, (b as { v: Value }).v])) };
+          return {
+            k: "const",
+            v: RObject.fromEntries(entries.map(([a, b]) => [(a as { v: Value }).v, (b as { v: Value }).v])),
+          };
         }
         return { k: "object", entries };
       }
@@ -551,7 +632,11 @@ class RuleCompiler {
           parts: t.parts.map((p) => {
             if (typeof p === "string") return p;
             if (p.type === "expr") {
-              throw new RegoError("rego_compile_error", "with modifiers inside template strings are not supported", p.loc);
+              throw new RegoError(
+                "rego_compile_error",
+                "with modifiers inside template strings are not supported",
+                p.loc,
+              );
             }
             return this.term(p, scope);
           }),
@@ -570,10 +655,18 @@ class RuleCompiler {
     if (this.ctx) {
       const alias = this.ctx.aliases.get(name);
       if (alias) {
-        return { k: "ref", head: { k: alias.root }, path: alias.path.map((s) => ({ k: "const", v: s }) as CTerm) };
+        return {
+          k: "ref",
+          head: { k: alias.root },
+          path: alias.path.map((s) => ({ k: "const", v: s }) as CTerm),
+        };
       }
       if (this.ctx.ruleNames.has(name)) {
-        return { k: "ref", head: { k: "data" }, path: [...this.ctx.pkg, name].map((s) => ({ k: "const", v: s }) as CTerm) };
+        return {
+          k: "ref",
+          head: { k: "data" },
+          path: [...this.ctx.pkg, name].map((s) => ({ k: "const", v: s }) as CTerm),
+        };
       }
     }
     return { k: "var", slot: scope.implicitSlot(name), name };

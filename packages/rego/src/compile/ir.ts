@@ -23,8 +23,7 @@ export type CTerm =
 
 /** A function a call resolves to: a builtin (possibly a host extension) or user rules at a data path. */
 export type Callable =
-  | { kind: "builtin"; name: string; def: BuiltinDef }
-  | { kind: "user"; name: string; path: string[] };
+  { kind: "builtin"; name: string; def: BuiltinDef } | { kind: "user"; name: string; path: string[] };
 
 export type CExpr =
   | { k: "term"; t: CTerm }
@@ -33,6 +32,8 @@ export type CExpr =
   | { k: "somein"; key?: CTerm; value: CTerm; coll: CTerm }
   | { k: "every"; key?: CTerm; value: CTerm; domain: CTerm; body: CBody }
   | { k: "print"; args: CTerm[] }
+  /** Braced queries (`not { … }`) and experimental `and`/`or`: succeeds once if any body has a solution. */
+  | { k: "query"; bodies: CBody[] }
   | { k: "nop" };
 
 export interface CWith {
@@ -82,6 +83,8 @@ export interface RuleNode {
   children: Map<string, RuleNode>;
   rules: CRule[];
   defaultRule?: CRule;
+  /** A package path: defined (at least `{}`) even without rules. */
+  pkg?: boolean;
   /** Function arity when the rules here are functions. */
   arity?: number;
 }

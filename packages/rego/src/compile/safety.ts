@@ -14,6 +14,7 @@ import {
   isSubset,
   litSlots,
   outputSlots,
+  refKeyVars,
   termNeeds,
 } from "./terms.ts";
 
@@ -36,7 +37,9 @@ function isSafe(lit: CLit, bound: Set<number>, ctx: SafetyContext): boolean {
     case "call": {
       const arity = ctx.arityOf(e.fn);
       const inputs = arity !== undefined && e.args.length > arity ? e.args.slice(0, arity) : e.args;
-      if (!inputs.every((a) => canEval(a, bound))) return false;
+      const given = new Set(bound);
+      for (const a of inputs) refKeyVars(a, given);
+      if (!inputs.every((a) => canEval(a, given))) return false;
       return inputs.length === e.args.length || canMatch(e.args[e.args.length - 1]!, bound);
     }
     case "print": {
@@ -46,6 +49,11 @@ function isSafe(lit: CLit, bound: Set<number>, ctx: SafetyContext): boolean {
     }
     case "somein":
       return canEval(e.coll, bound) && (!e.key || canMatch(e.key, bound)) && canMatch(e.value, bound);
+    case "query": {
+      const free = new Set<number>();
+      for (const b of e.bodies) freeSlots(b, [], free);
+      return isSubset(free, bound);
+    }
     case "every": {
       if (!canEval(e.domain, bound)) return false;
       const free = new Set<number>();
@@ -85,7 +93,10 @@ export function reorderBody(body: CBody, entry: Set<number>, ctx: SafetyContext)
       const local = new Set(bound);
       const s = new Set<number>();
       litSlots(lit, s);
-      for (const v of s) if (counts.get(v) === 1 && body.owned.has(v) && !ctx.headSlots.has(v)) local.add(v);
+      // Vars used only inside one negated literal are local to it (`not p[x]`).
+      if (lit.negated)
+        for (const v of s)
+          if (counts.get(v) === 1 && body.owned.has(v) && !ctx.headSlots.has(v)) local.add(v);
       if (isSafe(lit, local, ctx)) {
         picked = i;
         break;
@@ -97,10 +108,12 @@ export function reorderBody(body: CBody, entry: Set<number>, ctx: SafetyContext)
         const s = new Set<number>();
         litSlots(lit, s);
         const names = [...s].filter((v) => !bound.has(v)).map((v) => ctx.nameOf(v));
-        for (const n of new Set(names)) errors.push(new RegoError("rego_unsafe_var_error", `var ${n} is unsafe`, lit.loc));
+        for (const n of new Set(names))
+          errors.push(new RegoError("rego_unsafe_var_error", `var ${n} is unsafe`, lit.loc));
         if (errors.length > 0) break;
       }
-      if (errors.length === 0) errors.push(new RegoError("rego_unsafe_var_error", "unsafe body", pending[0]!.loc));
+      if (errors.length === 0)
+        errors.push(new RegoError("rego_unsafe_var_error", "unsafe body", pending[0]!.loc));
       throw errors.length === 1 ? errors[0]! : new RegoErrors(errors);
     }
     const lit = pending.splice(picked, 1)[0]!;
@@ -166,6 +179,9 @@ function reorderClosures(lit: CLit, bound: Set<number>, ctx: SafetyContext): voi
     case "somein":
       visit(e.coll);
       break;
+    case "query":
+      for (const b of e.bodies) reorderBody(b, bound, ctx);
+      break;
     case "every": {
       visit(e.domain);
       const b = new Set(bound);
@@ -185,12 +201,18 @@ function termVarsInto(t: CTerm, out: Set<number>): void {
 }
 
 /** Head terms (rule key/value, comprehension terms) must only use bound vars. */
-export function checkHead(terms: CTerm[], bound: Set<number>, ctx: SafetyContext, at: { loc: CLit["loc"] }): void {
+export function checkHead(
+  terms: CTerm[],
+  bound: Set<number>,
+  ctx: SafetyContext,
+  at: { loc: CLit["loc"] },
+): void {
   for (const t of terms) {
     const n = new Set<number>();
     termNeeds(t, n);
     for (const v of n) {
-      if (!bound.has(v)) throw new RegoError("rego_unsafe_var_error", `var ${ctx.nameOf(v)} is unsafe`, at.loc);
+      if (!bound.has(v))
+        throw new RegoError("rego_unsafe_var_error", `var ${ctx.nameOf(v)} is unsafe`, at.loc);
     }
   }
 }

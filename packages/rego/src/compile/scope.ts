@@ -28,6 +28,10 @@ export class Scope {
   /** Every slot owned by this scope or scopes nested in it. */
   readonly owned = new Set<number>();
   readonly slots: SlotAllocator;
+  /** Literal index of each declaration: a var is visible only from its declaring literal on. */
+  readonly declIndex = new Map<string, number>();
+  /** The literal being compiled (Infinity once the body is done: heads see every declaration). */
+  cursor = Infinity;
 
   constructor(slots: SlotAllocator, parent: Scope | undefined, occurs: Set<string>) {
     this.slots = slots;
@@ -35,9 +39,13 @@ export class Scope {
     this.occurs = occurs;
   }
 
-  declare(name: string): number {
+  declare(name: string, at = -1): number {
     const slot = this.slots.alloc(name);
     this.declared.set(name, slot);
+    this.declIndex.set(name, at);
+    // A declared name is not an implicit var of this scope, so closures before the declaration
+    // keep their own var of that name (OPA rewriteLocalVars).
+    this.occurs.delete(name);
     this.own(slot);
     return slot;
   }
@@ -49,22 +57,24 @@ export class Scope {
   }
 
   private own(slot: number): void {
-    for (let s: Scope | undefined = this; s; s = s.parent) s.owned.add(slot);
+    this.owned.add(slot);
+    this.parent?.own(slot);
   }
 
   /** A slot declared explicitly in this or an enclosing scope. */
   findDeclared(name: string): number | undefined {
-    for (let s: Scope | undefined = this; s; s = s.parent) {
-      const slot = s.declared.get(name);
-      if (slot !== undefined) return slot;
-    }
-    return undefined;
+    const slot = this.declared.get(name);
+    if (slot !== undefined && (this.declIndex.get(name) ?? -1) <= this.cursor) return slot;
+    return this.parent?.findDeclared(name);
+  }
+
+  private outermostOccurring(name: string): Scope | undefined {
+    return this.parent?.outermostOccurring(name) ?? (this.occurs.has(name) ? this : undefined);
   }
 
   /** The slot of an undeclared var: owned by the outermost scope where the name occurs. */
   implicitSlot(name: string): number {
-    let owner: Scope = this;
-    for (let s: Scope | undefined = this; s; s = s.parent) if (s.occurs.has(name)) owner = s;
+    const owner = this.outermostOccurring(name) ?? this;
     let slot = owner.implicit.get(name);
     if (slot === undefined) {
       slot = owner.slots.alloc(name);

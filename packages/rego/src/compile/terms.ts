@@ -1,5 +1,6 @@
 /** Var analysis over compiled terms, for safety reordering (OPA v1/ast/compile.go checkSafetyBody). */
 import type { CBody, CExpr, CLit, CTerm } from "./ir.ts";
+import { keyOf } from "../value/value.ts";
 
 /** Every slot in a term, including inside closures. */
 export function allSlots(t: CTerm, out: Set<number>): void {
@@ -75,6 +76,9 @@ export function exprSlots(e: CExpr, out: Set<number>): void {
       allSlots(e.domain, out);
       bodySlots(e.body, out);
       return;
+    case "query":
+      for (const b of e.bodies) bodySlots(b, out);
+      return;
     default:
       return;
   }
@@ -118,11 +122,47 @@ export function termNeeds(t: CTerm, out: Set<number>): void {
     case "objectcomp":
       freeSlots(t.body, [t.key, t.value], out);
       return;
-    case "call":
-      for (const a of t.args) termNeeds(a, out);
+    case "call": {
+      // Vars that a ref argument enumerates are bound by the time the call runs.
+      const n = new Set<number>();
+      const given = new Set<number>();
+      for (const a of t.args) {
+        termNeeds(a, n);
+        refKeyVars(a, given);
+      }
+      for (const v of n) if (!given.has(v)) out.add(v);
       return;
+    }
     case "template":
       for (const p of t.parts) if (typeof p !== "string") termNeeds(p, out);
+      return;
+    default:
+      return;
+  }
+}
+
+/** Vars used as keys of refs (outside closures): evaluating the ref binds them. */
+export function refKeyVars(t: CTerm, out: Set<number>): void {
+  switch (t.k) {
+    case "ref":
+      refKeyVars(t.head, out);
+      for (const p of t.path) {
+        if (p.k === "var") out.add(p.slot);
+        else refKeyVars(p, out);
+      }
+      return;
+    case "array":
+    case "set":
+      for (const i of t.items) refKeyVars(i, out);
+      return;
+    case "object":
+      for (const [a, b] of t.entries) {
+        refKeyVars(a, out);
+        refKeyVars(b, out);
+      }
+      return;
+    case "call":
+      for (const a of t.args) refKeyVars(a, out);
       return;
     default:
       return;
@@ -250,7 +290,18 @@ export function canUnify(a: CTerm, b: CTerm, bound: Set<number>): boolean {
     return pending.length === 0;
   }
   if (a.k === "object" && b.k === "object" && a.entries.length === b.entries.length) {
-    return a.entries.every(([k]) => canEval(k, bound)) && b.entries.every(([k]) => canEval(k, bound));
+    if (!a.entries.every(([k]) => canEval(k, bound)) || !b.entries.every(([k]) => canEval(k, bound)))
+      return false;
+    // Pair values by constant key where possible, then treat like arrays.
+    const xs: CTerm[] = [];
+    const ys: CTerm[] = [];
+    for (const [ka, va] of a.entries) {
+      const m = b.entries.find(([kb]) => ka.k === "const" && kb.k === "const" && keyOf(ka.v) === keyOf(kb.v));
+      if (!m) return true;
+      xs.push(va);
+      ys.push(m[1]);
+    }
+    return canUnify({ k: "array", items: xs }, { k: "array", items: ys }, bound);
   }
   return false;
 }

@@ -16,12 +16,18 @@ for (const tree of ["v1", "v0"] as const) {
   test(`OPA conformance ${tree} stays at or above the recorded pass share`, () => {
     const report = runConformance({ root: vectorPath("opa-conformance"), trees: [tree] });
     for (const f of report.folders) {
-      if (f.failed > 0) console.log(`${tree}/${f.folder}: ${f.passed} passed, ${f.failed} failed, ${f.skipped} skipped`);
+      if (f.failed > 0)
+        console.log(`${tree}/${f.folder}: ${f.passed} passed, ${f.failed} failed, ${f.skipped} skipped`);
     }
     const t = report.totals[tree]!;
     const share = t.passed / (t.passed + t.failed + t.skipped);
-    console.log(`${tree}: ${t.passed} passed, ${t.failed} failed, ${t.skipped} skipped (${(share * 100).toFixed(2)}%)`);
+    console.log(
+      `${tree}: ${t.passed} passed, ${t.failed} failed, ${t.skipped} skipped (${(share * 100).toFixed(2)}%)`,
+    );
     assert.ok(t.passed > 0);
-    assert.ok(share >= baseline[tree]!, `${tree} pass share ${share} fell below the baseline ${baseline[tree]}`);
+    assert.ok(
+      share >= baseline[tree]!,
+      `${tree} pass share ${share} fell below the baseline ${baseline[tree]}`,
+    );
   });
 }

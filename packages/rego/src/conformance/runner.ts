@@ -132,7 +132,11 @@ export function runCase(tc: TestCase, version: "v0" | "v1"): string | undefined 
   const got = new Set(rows.map(keyOf));
   const same = want.size === got.size && [...want].every((k) => got.has(k));
   if (!same) {
-    const show = (vs: Value[]): string => JSON.stringify(vs.map((v) => toJS(v)), (_k, x) => (typeof x === "bigint" ? x.toString() : x));
+    const show = (vs: Value[]): string =>
+      JSON.stringify(
+        vs.map((v) => toJS(v)),
+        (_k, x) => (typeof x === "bigint" ? x.toString() : x),
+      );
     return `results differ: got ${show(rows)}, want ${show(tc.want_result.map((r) => yamlValue(r ?? {})))}`;
   }
   return undefined;
@@ -144,16 +148,24 @@ export function runConformance(options: ConformanceOptions): ConformanceReport {
     const treeDir = join(options.root, tree);
     const totals = (report.totals[tree] = { passed: 0, failed: 0, skipped: 0 });
     for (const folder of readdirSync(treeDir).sort()) {
-      if (options.dirs && !options.dirs.includes(folder) && !options.dirs.includes(`${tree}/${folder}`)) continue;
+      if (options.dirs && !options.dirs.includes(folder) && !options.dirs.includes(`${tree}/${folder}`))
+        continue;
       const fr: FolderReport = { tree, folder, passed: 0, failed: 0, skipped: 0 };
       const folderSkip = skips.folders[folder] ?? skips.folders[`${tree}/${folder}`];
       for (const file of yamlFiles(join(treeDir, folder))) {
         for (const tc of loadCases(file)) {
           if (options.filter !== undefined) {
-            const ok = typeof options.filter === "string" ? tc.note.includes(options.filter) : options.filter.test(tc.note);
+            const ok =
+              typeof options.filter === "string"
+                ? tc.note.includes(options.filter)
+                : options.filter.test(tc.note);
             if (!ok) continue;
           }
-          if (folderSkip !== undefined || skips.notes[tc.note] !== undefined || skips.notes[`${tree}/${tc.note}`] !== undefined) {
+          if (
+            folderSkip !== undefined ||
+            skips.notes[tc.note] !== undefined ||
+            skips.notes[`${tree}/${tc.note}`] !== undefined
+          ) {
             fr.skipped++;
             continue;
           }

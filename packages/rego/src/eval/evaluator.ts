@@ -11,7 +11,7 @@ import type { Location } from "../syntax/ast.ts";
 import { RObject, RSet, equals, keyOf, type Value } from "../value/value.ts";
 import { formatValue } from "../value/format.ts";
 import type { CBody, CExpr, CLit, CRule, CTerm, Callable, RuleNode } from "../compile/ir.ts";
-import { iterate, lookup, setIn } from "./values.ts";
+import { iterate, lookup, setIn, storeLookup } from "./values.ts";
 
 type K = () => boolean;
 type VK = (v: Value) => boolean;
@@ -22,9 +22,17 @@ export interface EvalLimits {
   maxSteps: number;
   /** Nested rule/function evaluations before `eval_limit_error`. */
   maxDepth: number;
+  /** Largest JSON input/data text accepted (bytes, counted as UTF-16 units). */
+  maxInputBytes: number;
 }
 
-export const DEFAULT_LIMITS: EvalLimits = { maxSteps: 20_000_000, maxDepth: 2_000 };
+// Generous defaults: a Kata request takes ~10^4 steps; OPA itself has no step limit, so these only
+// stop runaway evaluation. 64 MiB of input is far above any agent or attestation request.
+export const DEFAULT_LIMITS: EvalLimits = {
+  maxSteps: 50_000_000,
+  maxDepth: 2_000,
+  maxInputBytes: 64 * 1024 * 1024,
+};
 
 export interface EvalOptions {
   root: RuleNode;
@@ -38,6 +46,9 @@ export interface EvalOptions {
 }
 
 type Mock = { fn?: Callable; value?: Value };
+
+/** "Not computable without enumeration": the caller falls back to continuation-passing evaluation. */
+const MISS = Symbol("miss");
 
 const TRUE_TERM: CTerm = { k: "const", v: true };
 
@@ -114,10 +125,20 @@ export class Evaluation {
       case "print":
         this.doPrint(e.args, loc, f);
         return k();
+      case "query": {
+        let found = false;
+        for (const b of e.bodies) {
+          this.evalBody(b.lits, 0, f, () => (found = true));
+          if (found) break;
+        }
+        return found ? k() : false;
+      }
       case "somein":
         return this.evalTerm(e.coll, f, (c) =>
           iterate(c, (key, val) =>
-            e.key ? this.unifyV(e.key, key, f, () => this.unifyV(e.value, val, f, k)) : this.unifyV(e.value, val, f, k),
+            e.key
+              ? this.unifyV(e.key, key, f, () => this.unifyV(e.value, val, f, k))
+              : this.unifyV(e.value, val, f, k),
           ),
         );
       case "every":
@@ -252,6 +273,10 @@ export class Evaluation {
   // ------------------------------------------------------------------------------------ unification
 
   private bind(slot: number, v: Value, f: Frame, k: K): boolean {
+    // Each binding is a step too: enumeration without further literals must also hit the budget.
+    if (++this.steps > this.limits.maxSteps) {
+      throw new RegoError("eval_limit_error", `evaluation exceeded ${this.limits.maxSteps} steps`);
+    }
     f[slot] = v;
     const r = k();
     f[slot] = undefined;
@@ -265,7 +290,11 @@ export class Evaluation {
         if (b.k === "var" && f[b.slot] === undefined) {
           throw new RegoError("rego_unsafe_var_error", `var ${a.name} is unsafe`);
         }
-        return this.evalTerm(b, f, (v) => (f[a.slot] === undefined ? this.bind(a.slot, v, f, k) : this.unifyV(a, v, f, k)));
+        const v = this.direct(b, f);
+        if (v !== MISS) return v === undefined ? false : this.bind(a.slot, v, f, k);
+        return this.evalTerm(b, f, (v) =>
+          f[a.slot] === undefined ? this.bind(a.slot, v, f, k) : this.unifyV(a, v, f, k),
+        );
       }
       return this.unifyV(b, va, f, k);
     }
@@ -274,14 +303,54 @@ export class Evaluation {
       if (a.items.length !== b.items.length) return false;
       return this.unifyPairs(a.items, b.items, 0, f, k);
     }
+    if (
+      a.k === "object" &&
+      b.k === "object" &&
+      this.hasUnboundPattern(a, f) &&
+      this.hasUnboundPattern(b, f)
+    ) {
+      // Both sides are patterns: pair the values by (ground) key and unify them pairwise.
+      if (a.entries.length !== b.entries.length) return false;
+      const bKeys = new Map<string, CTerm>();
+      for (const [kt, vt] of b.entries) {
+        const kv = this.direct(kt, f);
+        if (kv === MISS || kv === undefined) return false;
+        bKeys.set(keyOf(kv), vt);
+      }
+      const xs: CTerm[] = [];
+      const ys: CTerm[] = [];
+      for (const [kt, vt] of a.entries) {
+        const kv = this.direct(kt, f);
+        if (kv === MISS || kv === undefined) return false;
+        const other = bKeys.get(keyOf(kv));
+        if (!other) return false;
+        xs.push(vt);
+        ys.push(other);
+      }
+      return this.unifyPairs(xs, ys, 0, f, k);
+    }
     if (this.hasUnboundPattern(a, f)) return this.evalTerm(b, f, (v) => this.unifyV(a, v, f, k));
     return this.evalTerm(a, f, (v) => this.unifyV(b, v, f, k));
   }
 
   private unifyPairs(a: CTerm[], b: CTerm[], i: number, f: Frame, k: K): boolean {
     if (i === a.length) return k();
-    // Unify the pairs whose sides are evaluable first, so later pairs see their bindings.
-    return this.unify(a[i]!, b[i]!, f, () => this.unifyPairs(a, b, i + 1, f, k));
+    // A pair whose two sides are both unbound vars waits until later pairs have bound one of them.
+    for (let j = i; j < a.length; j++) {
+      const x = a[j]!;
+      const y = b[j]!;
+      const stuck = x.k === "var" && y.k === "var" && f[x.slot] === undefined && f[y.slot] === undefined;
+      if (!stuck) {
+        if (j !== i) {
+          a = [...a];
+          b = [...b];
+          [a[i], a[j]] = [a[j]!, a[i]!];
+          [b[i], b[j]] = [b[j]!, b[i]!];
+        }
+        return this.unify(a[i]!, b[i]!, f, () => this.unifyPairs(a, b, i + 1, f, k));
+      }
+    }
+    throw new RegoError("rego_unsafe_var_error", `var ${(a[i] as { name: string }).name} is unsafe`);
   }
 
   private hasUnboundPattern(t: CTerm, f: Frame): boolean {
@@ -352,8 +421,11 @@ export class Evaluation {
         const v = this.namespaceValue(this.root, this.data, "");
         return v === undefined ? false : k(v);
       }
-      case "ref":
+      case "ref": {
+        const v = this.direct(t, f);
+        if (v !== MISS) return v === undefined ? false : k(v);
         return this.evalRef(t, f, k);
+      }
       case "array":
         return this.evalItems(t.items, 0, new Array(t.items.length), f, (vs) => k(vs));
       case "set":
@@ -388,7 +460,8 @@ export class Evaluation {
           this.evalTerm(t.key, f, (key) =>
             this.evalTerm(t.value, f, (v) => {
               const cur = out.get(key);
-              if (cur !== undefined && !equals(cur, v)) throw conflict("object keys must be unique", undefined);
+              if (cur !== undefined && !equals(cur, v))
+                throw conflict("object keys must be unique", undefined);
               out.set(key, v);
               return false;
             }),
@@ -396,10 +469,112 @@ export class Evaluation {
         );
         return k(out);
       }
-      case "call":
+      case "call": {
+        const v = this.direct(t, f);
+        if (v !== MISS) return v === undefined ? false : k(v);
         return this.callTerm(t.fn, t.args, t.loc, f, k);
+      }
       case "template":
         return this.evalTemplate(t.parts, t.loc, f, k);
+    }
+  }
+
+  /**
+   * Fast path: the single value of a term that needs no enumeration (constants, bound vars, refs
+   * whose keys are all known, calls of such terms), without continuations. MISS means "use CPS";
+   * undefined means the term is undefined.
+   */
+  private direct(t: CTerm, f: Frame): Value | undefined | typeof MISS {
+    switch (t.k) {
+      case "const":
+        return t.v;
+      case "var": {
+        const v = f[t.slot];
+        return v === undefined ? MISS : v;
+      }
+      case "input":
+        return this.input;
+      case "ref": {
+        let v: Value | undefined;
+        let i = 0;
+        const path = t.path;
+        if (t.head.k === "data") {
+          let node: RuleNode | undefined = this.root;
+          let base: Value | undefined = this.data;
+          let pathKey = "";
+          for (; i < path.length; i++) {
+            if (node.rules.length > 0 || node.defaultRule) break;
+            const key = this.direct(path[i]!, f);
+            if (key === MISS) return MISS;
+            if (key === undefined) return undefined;
+            base = base === undefined ? undefined : storeLookup(base, key);
+            if (typeof key !== "string") {
+              node = undefined;
+              i++;
+              break;
+            }
+            pathKey = this.childKey(pathKey, key);
+            const child: RuleNode | undefined = this.overridden?.has(pathKey)
+              ? undefined
+              : node.children.get(key);
+            if (!child) {
+              node = undefined;
+              i++;
+              break;
+            }
+            node = child;
+          }
+          if (node === undefined) {
+            v = base;
+            for (; i < path.length; i++) {
+              if (v === undefined) return undefined;
+              const key = this.direct(path[i]!, f);
+              if (key === MISS) return MISS;
+              if (key === undefined) return undefined;
+              v = storeLookup(v, key);
+            }
+            return v;
+          } else if (node.rules.length > 0 || node.defaultRule) {
+            v = node.arity !== undefined ? this.fnAsValue(node) : this.nodeValue(node, base, pathKey);
+          } else if (i === path.length) v = this.namespaceValue(node, base, pathKey);
+          else return MISS;
+        } else {
+          const h = this.direct(t.head, f);
+          if (h === MISS || h === undefined) return h;
+          v = h;
+        }
+        for (; i < path.length; i++) {
+          if (v === undefined) return undefined;
+          const key = this.direct(path[i]!, f);
+          if (key === MISS) return MISS;
+          if (key === undefined) return undefined;
+          v = lookup(v, key);
+        }
+        return v;
+      }
+      case "call": {
+        const fn = t.fn;
+        if (fn.kind === "builtin" && (fn.def.relation || this.builtinMocks)) return MISS;
+        if (fn.kind === "user" && this.fnMocks) return MISS;
+        const arity = fn.kind === "builtin" ? fn.def.arity : t.args.length;
+        if (t.args.length !== arity) return MISS;
+        const args: Value[] = new Array(arity);
+        for (let i = 0; i < arity; i++) {
+          const a = this.direct(t.args[i]!, f);
+          if (a === MISS) return MISS;
+          if (a === undefined) return undefined;
+          args[i] = a;
+        }
+        if (fn.kind === "user") return this.callUser(fn.path, args, t.loc);
+        try {
+          return fn.def.fn(args, this.bctx);
+        } catch (e) {
+          this.builtinFailure(fn.def, e, t.loc);
+          return undefined;
+        }
+      }
+      default:
+        return MISS;
     }
   }
 
@@ -416,7 +591,10 @@ export class Evaluation {
         return false;
       });
       if (vals.length > 1 && new Set(vals.map(keyOf)).size > 1) {
-        throw new BuiltinError("eval_conflict_error", "template-strings must not produce multiple outputs", { halt: true, location: loc });
+        throw new BuiltinError("eval_conflict_error", "template-strings must not produce multiple outputs", {
+          halt: true,
+          location: loc,
+        });
       }
       if (vals.length === 0) s += "<undefined>";
       else s += typeof vals[0] === "string" ? vals[0] : formatValue(vals[0]!);
@@ -426,9 +604,32 @@ export class Evaluation {
 
   private evalItems(items: CTerm[], i: number, acc: Value[], f: Frame, k: (vs: Value[]) => boolean): boolean {
     if (i === items.length) return k(acc.slice());
-    return this.evalTerm(items[i]!, f, (v) => {
+    const t = items[i]!;
+    if (t.k === "var" && f[t.slot] === undefined) {
+      // `f(x, a[x])`: evaluate the items that bind vars first, the bare var last.
+      const order = items.map((_, j) => j).filter((j) => j >= i);
+      order.sort((x, y) => Number(isUnboundVar(items[x]!, f)) - Number(isUnboundVar(items[y]!, f)));
+      return this.evalItemsInOrder(items, order, 0, acc, f, k);
+    }
+    return this.evalTerm(t, f, (v) => {
       acc[i] = v;
       return this.evalItems(items, i + 1, acc, f, k);
+    });
+  }
+
+  private evalItemsInOrder(
+    items: CTerm[],
+    order: number[],
+    i: number,
+    acc: Value[],
+    f: Frame,
+    k: (vs: Value[]) => boolean,
+  ): boolean {
+    if (i === order.length) return k(acc.slice());
+    const j = order[i]!;
+    return this.evalTerm(items[j]!, f, (v) => {
+      acc[j] = v;
+      return this.evalItemsInOrder(items, order, i + 1, acc, f, k);
     });
   }
 
@@ -458,27 +659,30 @@ export class Evaluation {
     return this.evalTerm(head, f, (hv) => this.walk(hv, t.path, 0, f, k));
   }
 
-  private walk(v: Value, path: CTerm[], i: number, f: Frame, k: VK): boolean {
+  private walk(v: Value, path: CTerm[], i: number, f: Frame, k: VK, store = false): boolean {
     if (i === path.length) return k(v);
     const key = path[i]!;
+    const get = store ? storeLookup : lookup;
     if (key.k === "const") {
-      const nv = lookup(v, key.v);
-      return nv === undefined ? false : this.walk(nv, path, i + 1, f, k);
+      const nv = get(v, key.v);
+      return nv === undefined ? false : this.walk(nv, path, i + 1, f, k, store);
     }
     if (key.k === "var") {
       const kv = f[key.slot];
       if (kv !== undefined) {
-        const nv = lookup(v, kv);
-        return nv === undefined ? false : this.walk(nv, path, i + 1, f, k);
+        const nv = get(v, kv);
+        return nv === undefined ? false : this.walk(nv, path, i + 1, f, k, store);
       }
-      return iterate(v, (kk, vv) => this.bind(key.slot, kk, f, () => this.walk(vv, path, i + 1, f, k)));
+      return iterate(v, (kk, vv) =>
+        this.bind(key.slot, kk, f, () => this.walk(vv, path, i + 1, f, k, store)),
+      );
     }
     if (this.hasUnboundPattern(key, f)) {
-      return iterate(v, (kk, vv) => this.unifyV(key, kk, f, () => this.walk(vv, path, i + 1, f, k)));
+      return iterate(v, (kk, vv) => this.unifyV(key, kk, f, () => this.walk(vv, path, i + 1, f, k, store)));
     }
     return this.evalTerm(key, f, (kv) => {
-      const nv = lookup(v, kv);
-      return nv === undefined ? false : this.walk(nv, path, i + 1, f, k);
+      const nv = get(v, kv);
+      return nv === undefined ? false : this.walk(nv, path, i + 1, f, k, store);
     });
   }
 
@@ -496,10 +700,9 @@ export class Evaluation {
     f: Frame,
     k: VK,
   ): boolean {
-    if (node === undefined) return base === undefined ? false : this.walk(base, path, i, f, k);
+    if (node === undefined) return base === undefined ? false : this.walk(base, path, i, f, k, true);
     if (node.rules.length > 0 || node.defaultRule) {
-      if (node.arity !== undefined) return false;
-      const v = this.nodeValue(node, base, pathKey);
+      const v = node.arity !== undefined ? this.fnAsValue(node) : this.nodeValue(node, base, pathKey);
       return v === undefined ? false : this.walk(v, path, i, f, k);
     }
     if (i === path.length) {
@@ -508,13 +711,14 @@ export class Evaluation {
     }
     const key = path[i]!;
     const step = (kv: Value): boolean => {
-      const nb = base === undefined ? undefined : lookup(base, kv);
+      const nb = base === undefined ? undefined : storeLookup(base, kv);
       if (typeof kv === "string") {
         const ck = this.childKey(pathKey, kv);
-        const child = this.overridden?.has(ck) ? undefined : node.children.get(kv);
+        let child = this.overridden?.has(ck) ? undefined : node.children.get(kv);
+        if (child && nb !== undefined && (child.rules.length > 0 || child.defaultRule)) child = undefined;
         if (child) return this.evalData(path, i + 1, child, nb, ck, f, k);
       }
-      return nb === undefined ? false : this.walk(nb, path, i + 1, f, k);
+      return nb === undefined ? false : this.walk(nb, path, i + 1, f, k, true);
     };
     if (key.k === "const") return step(key.v);
     if (key.k === "var" && f[key.slot] !== undefined) return step(f[key.slot]!);
@@ -532,14 +736,18 @@ export class Evaluation {
 
   /** The value of a package-like node: base data merged with the values of its child nodes. */
   private namespaceValue(node: RuleNode, base: Value | undefined, pathKey: string): Value | undefined {
-    if (node.rules.length > 0 || node.defaultRule) return node.arity !== undefined ? undefined : this.nodeValue(node, base, pathKey);
-    if (node.children.size === 0) return base;
+    if (node.rules.length > 0 || node.defaultRule) {
+      return node.arity !== undefined ? this.fnAsValue(node) : this.nodeValue(node, base, pathKey);
+    }
+    if (node.children.size === 0) return base ?? (node.pkg ? new RObject() : undefined);
     const cached = this.cache.get(node.id);
     if (cached !== undefined) return cached === null ? undefined : cached;
-    const out = base instanceof RObject ? RObject.fromEntries(base.entries()) : new RObject();
+    const out = tree(base instanceof RObject ? RObject.fromEntries(base.entries()) : new RObject());
     for (const [name, child] of node.children) {
       const ck = this.childKey(pathKey, name);
       if (this.overridden?.has(ck)) continue;
+      // Base documents win over rules defined at the same path (OPA reads the store first).
+      if ((child.rules.length > 0 || child.defaultRule) && out.has(name)) continue;
       const cv = this.namespaceValue(child, base === undefined ? undefined : lookup(base, name), ck);
       if (cv !== undefined) out.set(name, cv);
     }
@@ -549,9 +757,21 @@ export class Evaluation {
 
   // ------------------------------------------------------------------------------------ rules
 
+  /** Functions are not documents, except zero-arity ones, whose value is their result (OPA). */
+  private fnAsValue(node: RuleNode): Value | undefined {
+    if (node.arity !== 0) return undefined;
+    const mock = this.fnMocks?.get(node.path.join("\u0000"));
+    if (mock && !mock.fn) return mock.value;
+    return this.callUser(node.path, [], node.rules[0]?.loc ?? { file: "", row: 0, col: 0 });
+  }
+
   private enter(loc: Location | undefined): void {
     if (++this.depth > this.limits.maxDepth) {
-      throw new RegoError("eval_limit_error", `evaluation exceeded the depth limit of ${this.limits.maxDepth}`, loc);
+      throw new RegoError(
+        "eval_limit_error",
+        `evaluation exceeded the depth limit of ${this.limits.maxDepth}`,
+        loc,
+      );
     }
   }
 
@@ -560,7 +780,11 @@ export class Evaluation {
     const cached = this.cache.get(node.id);
     if (cached !== undefined) return cached === null ? undefined : cached;
     if (this.active.has(node.id)) {
-      throw new RegoError("rego_recursion_error", `rule data.${node.path.join(".")} is recursive`, node.rules[0]?.loc);
+      throw new RegoError(
+        "rego_recursion_error",
+        `rule data.${node.path.join(".")} is recursive`,
+        node.rules[0]?.loc,
+      );
     }
     this.active.add(node.id);
     this.enter(node.rules[0]?.loc);
@@ -613,7 +837,7 @@ export class Evaluation {
       return result;
     }
     // Partial objects and ref heads with vars build an object below the node.
-    const out = new RObject();
+    const out = tree(new RObject());
     for (const r of rules) {
       const isSet = r.kind === "partial_set";
       this.evalRuleBody(r, (f) =>
@@ -631,8 +855,7 @@ export class Evaluation {
       const cv = this.namespaceValue(child, base === undefined ? undefined : lookup(base, name), ck);
       if (cv !== undefined) {
         const cur = out.get(name);
-        if (cur !== undefined && !equals(cur, cv)) throw conflict("object keys must be unique", child.rules[0]?.loc);
-        out.set(name, cv);
+        out.set(name, cur === undefined ? cv : mergeDocs(cur, cv, child.rules[0]?.loc));
       }
     }
     return out;
@@ -662,12 +885,18 @@ export class Evaluation {
 
   private callStatement(fn: Callable, args: CTerm[], loc: Location, f: Frame, k: K): boolean {
     const arity = this.arityOf(fn);
+    if (args.length === arity) {
+      const v = this.direct({ k: "call", fn, args, loc }, f);
+      if (v !== MISS) return v === undefined || v === false ? false : k();
+    }
     if (args.length > arity) {
       return this.evalItems(args.slice(0, arity), 0, new Array(arity), f, (vs) =>
         this.invoke(fn, vs, loc, (r) => this.unifyV(args[arity]!, r, f, k)),
       );
     }
-    return this.evalItems(args, 0, new Array(args.length), f, (vs) => this.invoke(fn, vs, loc, (r) => (r !== false ? k() : false)));
+    return this.evalItems(args, 0, new Array(args.length), f, (vs) =>
+      this.invoke(fn, vs, loc, (r) => (r !== false ? k() : false)),
+    );
   }
 
   private callTerm(fn: Callable, args: CTerm[], loc: Location, f: Frame, k: VK): boolean {
@@ -677,31 +906,47 @@ export class Evaluation {
   private invoke(fn: Callable, args: Value[], loc: Location, k: VK): boolean {
     if (fn.kind === "builtin") {
       const mock = this.builtinMocks?.get(fn.name);
-      if (mock) return this.invokeMock(mock, args, loc, k);
+      if (mock) return this.invokeMock(mock, fn, args, loc, k);
       return this.callBuiltin(fn.def, args, loc, k);
     }
     const mock = this.fnMocks?.get(fn.path.join("\u0000"));
-    if (mock) return this.invokeMock(mock, args, loc, k);
+    if (mock) return this.invokeMock(mock, fn, args, loc, k);
     const v = this.callUser(fn.path, args, loc);
     return v === undefined ? false : k(v);
   }
 
-  private invokeMock(mock: Mock, args: Value[], loc: Location, k: VK): boolean {
-    if (mock.fn) {
-      // Mocks replace by name; the replacement itself is not mocked again (no infinite loop).
-      const saved = { b: this.builtinMocks, f: this.fnMocks };
-      if (mock.fn.kind === "builtin") {
-        this.builtinMocks = new Map(this.builtinMocks);
-        this.builtinMocks.delete(mock.fn.name);
-      }
-      try {
-        return this.invoke(mock.fn, args, loc, k);
-      } finally {
-        this.builtinMocks = saved.b;
-        this.fnMocks = saved.f;
-      }
+  /**
+   * Calls a `with` replacement. While the replacement runs, the replaced function means the original
+   * again (OPA: a mock may call the function it mocks), so mocks never recurse into themselves.
+   */
+  private invokeMock(mock: Mock, target: Callable, args: Value[], loc: Location, k: VK): boolean {
+    if (!mock.fn) return k(mock.value!);
+    const saved = { b: this.builtinMocks, f: this.fnMocks, c: this.cache, fc: this.fnCache };
+    // Builtin mocks are off inside a replacement (OPA: a mock will not call another mock); a
+    // function mock only unmocks its own target.
+    if (target.kind === "builtin") this.builtinMocks = undefined;
+    else {
+      this.fnMocks = new Map(this.fnMocks);
+      this.fnMocks.delete(target.path.join("\u0000"));
+      if (this.fnMocks.size === 0) this.fnMocks = undefined;
     }
-    return k(mock.value!);
+    this.cache = new Map();
+    this.fnCache = new Map();
+    let results: Value[];
+    try {
+      results = [];
+      this.invoke(mock.fn, args, loc, (v) => {
+        results.push(v);
+        return false;
+      });
+    } finally {
+      this.builtinMocks = saved.b;
+      this.fnMocks = saved.f;
+      this.cache = saved.c;
+      this.fnCache = saved.fc;
+    }
+    for (const v of results) if (k(v)) return true;
+    return false;
   }
 
   private callBuiltin(def: BuiltinDef, args: Value[], loc: Location, k: VK): boolean {
@@ -742,7 +987,9 @@ export class Evaluation {
     if (!node) return undefined;
     // Memoised on ground args, except when printing: prints are side effects the host expects to see
     // on every call (regorus, the Kata reference, re-evaluates calls).
-    const memoKey = this.print ? undefined : node.id + "\u0000" + keyOf(args);
+    // Only scalar args are keyed: hashing large composite args (Kata passes whole OCI specs) costs
+    // more than re-evaluating.
+    const memoKey = this.print || !args.every(isScalar) ? undefined : node.id + "\u0000" + keyOf(args);
     const cached = memoKey === undefined ? undefined : this.fnCache.get(memoKey);
     if (cached !== undefined) return cached === null ? undefined : cached;
     if (this.active.has(node.id)) {
@@ -765,7 +1012,9 @@ export class Evaluation {
                 }
                 result = v;
                 got = true;
-                return false; // all solutions: regorus (the Kata reference) prints from every one
+                // Early exit on a ground value (OPA eval.go L52-65), except when printing: regorus, the
+                // Kata reference, evaluates every solution and the host sees their prints.
+                return l.groundHead && !this.print;
               }),
             ),
           );
@@ -796,6 +1045,37 @@ export class Evaluation {
   }
 }
 
+/** Objects that are document-tree levels (packages, ref-head paths), not rule values: these merge. */
+const treeObjects = new WeakSet<RObject>();
+
+function tree(o: RObject): RObject {
+  treeObjects.add(o);
+  return o;
+}
+
+/** Merges two virtual documents defined at one path: objects key by key, sets by union. */
+function mergeDocs(a: Value, b: Value, loc: Location | undefined): Value {
+  if (a instanceof RObject && b instanceof RObject && treeObjects.has(a) && treeObjects.has(b)) {
+    const out = tree(RObject.fromEntries(a.entries()));
+    for (const [k, v] of b.entries()) {
+      const cur = out.get(k);
+      out.set(k, cur === undefined ? v : mergeDocs(cur, v, loc));
+    }
+    return out;
+  }
+  if (a instanceof RSet && b instanceof RSet) return RSet.of([...a, ...b]);
+  if (equals(a, b)) return a;
+  throw conflict("object keys must be unique", loc);
+}
+
+function isUnboundVar(t: CTerm, f: Frame): boolean {
+  return t.k === "var" && f[t.slot] === undefined;
+}
+
+function isScalar(v: Value): boolean {
+  return v === null || typeof v !== "object";
+}
+
 interface WithState {
   input: Value | undefined;
   data: Value;
@@ -812,7 +1092,7 @@ function insertAt(root: RObject, keys: Value[], v: Value, isSet: boolean, loc: L
   for (let i = 0; i < keys.length - 1; i++) {
     const cur = o.get(keys[i]!);
     if (cur === undefined) {
-      const n = new RObject();
+      const n = tree(new RObject());
       o.set(keys[i]!, n);
       o = n;
     } else if (cur instanceof RObject) {

@@ -64,3 +64,13 @@ export function setIn(root: Value | undefined, path: readonly string[], v: Value
   o.set(path[from]!, setIn(o.get(path[from]!), path, v, from + 1));
   return o;
 }
+
+/**
+ * A lookup in a base (store) document: OPA addresses the store by path strings, so a number key
+ * also finds the object key with its text (`data[2]` reads `{"2": …}`).
+ */
+export function storeLookup(v: Value, key: Value): Value | undefined {
+  const r = lookup(v, key);
+  if (r === undefined && typeof key === "number" && v instanceof RObject) return v.get(String(key));
+  return r;
+}

@@ -234,6 +234,8 @@ export interface RuleHead {
 export interface Rule {
   head: RuleHead;
   body: Body;
+  /** Rule- and document-scoped annotations that apply to this rule (OPA attachRuleAnnotations). */
+  annotations?: Annotations[];
   /** `else [= value] { … }` chain. */
   else?: Rule;
   default: boolean;
@@ -259,4 +261,32 @@ export interface Module {
   package: Package;
   imports: Import[];
   rules: Rule[];
+  /** `# METADATA` blocks of the module, in source order (absent when there are none). */
+  annotations?: Annotations[];
+}
+
+/**
+ * A `# METADATA` comment block (OPA v1/ast/annotations.go), with OPA's JSON field names so that
+ * `rego.metadata.rule()` / `chain()` can return it as is (minus `loc` and `target`).
+ */
+export interface Annotations {
+  /** "rule", "document", "package" or "subpackages" (defaulted from what the block precedes). */
+  scope: string;
+  title?: string;
+  entrypoint?: boolean;
+  description?: string;
+  organizations?: string[];
+  related_resources?: { ref: string; description?: string }[];
+  authors?: { name?: string; email?: string }[];
+  /** `path` and `schema` are refs as arrays of strings: data.servers → ["data", "servers"]. */
+  schemas?: { path: string[]; schema?: string[]; definition?: unknown }[];
+  custom?: Record<string, unknown>;
+  labels?: Record<string, unknown>;
+  /** The `# METADATA` line. */
+  loc: Location;
+  /**
+   * The statement the block precedes: the package (path below `data`), or a rule (its ref's ground
+   * prefix, relative to the package, as OPA's GetTargetPath).
+   */
+  target: { kind: "package"; path: string[] } | { kind: "rule"; ref: Term[] };
 }

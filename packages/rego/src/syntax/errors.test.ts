@@ -4,6 +4,8 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { vectorPath } from "@cocoon/core";
 import { RegoError, RegoErrors } from "../errors.ts";
 import { MAX_PARSE_DEPTH, RegoParseError, parseModule, parseQuery, type RegoVersion } from "./index.ts";
 
@@ -107,6 +109,25 @@ test("OPA's messages for common mistakes", () => {
   );
 });
 
+test("some and every: domains and bodies (TestSomeDeclExpr, TestEvery)", () => {
+  const q = (text: string): string => {
+    try {
+      parseQuery(text);
+      return "";
+    } catch (e) {
+      return (e as Error).message.split("\n")[0]!;
+    }
+  };
+  assert.match(q("some f(x)"), /expected `x in xs` or `x, y in xs` expression/);
+  assert.match(q("some internal.member_2()"), /illegal domain/);
+  assert.match(q("every internal.member_3()"), /illegal domain/);
+  assert.match(q("every 10"), /expected `x\[, y\] in xs \{ \.\.\. \}` expression/);
+  assert.match(q("every 10, x in xs { true }"), /unexpected \{ token: expected key to be a variable/);
+  assert.match(q("every x in xs { + }"), /unexpected plus token/);
+  assert.match(q("not every x in xs { true }"), /unexpected every keyword: illegal negation of 'every'/);
+  assert.equal(q("some x, y,\n\t\tz"), "");
+});
+
 test("Rego v1 rules: `if` before bodies, `contains` for multi-value rules", () => {
   assert.equal(
     first(parseError("package p\np { true }")),
@@ -192,8 +213,82 @@ test("illegal characters and a byte-order mark", () => {
     first(parseError("package p\nx := 1 \u0000")),
     "test.rego:2:8: rego_parse_error: illegal null character",
   );
+  // OPA's scanner has no error for stray characters: the parser reports "illegal token" there
+  assert.equal(first(parseError("package p\nx := @")), "test.rego:2:6: rego_parse_error: illegal token");
+  assert.equal(first(parseError("\t\v\f ")), "test.rego:1:2: rego_parse_error: illegal token");
   assert.equal(
-    first(parseError("package p\nx := @")),
-    "test.rego:2:6: rego_parse_error: illegal @ character",
+    first(parseError('package p\nx := "a\u0000b"')),
+    "test.rego:2:6: rego_parse_error: illegal null character",
   );
+  assert.equal(
+    first(parseError("package p\n# a \u0000 comment\nx := 1")),
+    "test.rego:2:1: rego_parse_error: illegal null character",
+  );
+  assert.equal(
+    first(parseError("package p\nx := 1 \ufeff")),
+    "test.rego:2:8: rego_parse_error: illegal byte-order mark",
+  );
+});
+
+test("mutated real policies fail only with typed parse errors (deterministic fuzz)", () => {
+  const src = readFileSync(vectorPath("genpolicy", "rules.rego"), "utf8");
+  let seed = 12345;
+  const rnd = (n: number): number => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return seed % n;
+  };
+  const pieces = [
+    "{",
+    "}",
+    "[",
+    "]",
+    "(",
+    ")",
+    "|",
+    ",",
+    ";",
+    ":=",
+    "==",
+    "not ",
+    "some ",
+    "every ",
+    "in ",
+    "if ",
+    "else ",
+    "with ",
+    "\n",
+    '"',
+    "`",
+    '$"',
+    "#",
+    ".",
+    "_",
+    "1",
+    "-",
+    "\0",
+    "@",
+    "\\",
+    "1e",
+  ];
+  let failures = 0;
+  for (let i = 0; i < 400; i++) {
+    const start = rnd(src.length - 400);
+    let s = "package p\n" + src.slice(start, start + 50 + rnd(350));
+    for (let k = 0; k < 1 + rnd(4); k++) {
+      const at = rnd(s.length);
+      s = s.slice(0, at) + pieces[rnd(pieces.length)] + s.slice(at + rnd(3));
+    }
+    for (const version of ["v0", "v1"] as const) {
+      try {
+        parseModule(s, { version });
+      } catch (e) {
+        failures++;
+        assert.ok(
+          e instanceof RegoError && e.code === "rego_parse_error",
+          `${String(e)} for ${JSON.stringify(s)}`,
+        );
+      }
+    }
+  }
+  assert.ok(failures > 100, "the mutations should break most inputs");
 });

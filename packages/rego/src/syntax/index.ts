@@ -67,3 +67,4 @@ export function parseTerm(text: string, options: ParseQueryOptions = {}): Term {
 }
 export { regoV1ModuleErrors, importName, DEPRECATED_BUILTINS } from "./v1-checks.ts";
 export { walkModule, walkRule, walkBody, walkExpr, walkTerm, type Visitor } from "./walk.ts";
+export { moduleToOPAJSON, termToOPAJSON, bodyToOPAJSON, annotationToOPAJSON } from "./opa-json.ts";

@@ -107,6 +107,13 @@ export interface Token {
   readonly error?: string;
 }
 
+export interface Comment {
+  /** The text after `#`. */
+  text: string;
+  row: number;
+  col: number;
+}
+
 /** Scanner position, saved and restored by the parser when it backtracks. */
 export interface LexPos {
   i: number;
@@ -163,6 +170,13 @@ export class Lexer {
   private i = 0;
   private row = 1;
   private col = 1;
+  /**
+   * Comments seen so far, by offset (the parser backtracks, so the same comment may be scanned
+   * again). Used for `# METADATA` annotations.
+   */
+  readonly comments = new Map<number, Comment>();
+  /** A comment holding a NUL, reported as the next token. */
+  private badComment: { i: number; row: number; col: number } | null = null;
 
   constructor(src: string) {
     this.src = src;
@@ -196,8 +210,20 @@ export class Lexer {
         this.col = 1;
         flags |= 3;
       } else if (c === CH_HASH) {
+        const at = { i: this.i, row: this.row, col: this.col };
         while (this.i < s.length && s.charCodeAt(this.i) !== CH_LF) this.advance();
         flags |= 1;
+        if (!this.comments.has(at.i)) {
+          // OPA's comment text: after the `#`, without a carriage return before the newline
+          let end = this.i;
+          if (end > at.i + 1 && s.charCodeAt(end - 1) === CH_CR) end--;
+          this.comments.set(at.i, { text: s.slice(at.i + 1, end), row: at.row, col: at.col });
+        }
+        // OPA's scanner rejects a NUL anywhere, comments included: the comment becomes an error token.
+        if (s.slice(at.i, this.i).includes("\0")) {
+          this.badComment = at;
+          return flags;
+        }
       } else {
         return flags;
       }
@@ -243,6 +269,11 @@ export class Lexer {
   /** Scans the next token. */
   next(): Token {
     const flags = this.skipSpace();
+    const bad = this.badComment;
+    if (bad !== null) {
+      this.badComment = null;
+      return this.tok(Tok.Illegal, "", bad.i, bad.row, bad.col, flags, "illegal null character");
+    }
     const s = this.src;
     const start = this.i;
     const row = this.row;
@@ -327,9 +358,11 @@ export class Lexer {
         return this.tok(Tok.Illegal, "$", start, row, col, flags, "illegal $ character");
       default: {
         if (c === 0) return this.tok(Tok.Illegal, "", start, row, col, flags, "illegal null character");
+        if (c === CH_BOM) return this.tok(Tok.Illegal, "", start, row, col, flags, "illegal byte-order mark");
         if (c >= 0xd800 && c <= 0xdbff) this.i++;
-        const ch = s.slice(start, this.i);
-        return this.tok(Tok.Illegal, ch, start, row, col, flags, `illegal ${ch} character`);
+        // Any other character starts no token. OPA's scanner records no error for it; the parser then
+        // reports "illegal token" where it meets it.
+        return this.tok(Tok.Illegal, s.slice(start, this.i), start, row, col, flags);
       }
     }
   }
@@ -383,6 +416,7 @@ export class Lexer {
       }
       this.advance();
       if (c === CH_DQUOTE) break;
+      if (c === 0) error ??= "illegal null character";
       if (c === CH_BACKSLASH) {
         const d = s.charCodeAt(this.i);
         if (isSimpleEscape(d)) this.advance();
@@ -404,7 +438,10 @@ export class Lexer {
       return this.tok(Tok.Illegal, s.slice(start), start, row, col, flags, "non-terminated string");
     }
     while (this.i <= close) this.advance();
-    return this.tok(Tok.RawString, s.slice(start, this.i), start, row, col, flags);
+    const lit = s.slice(start, this.i);
+    if (lit.includes("\0"))
+      return this.tok(Tok.Illegal, lit, start, row, col, flags, "illegal null character");
+    return this.tok(Tok.RawString, lit, start, row, col, flags);
   }
 
   /**

@@ -18,6 +18,8 @@ import type {
 } from "./ast.ts";
 import { Tok } from "./lexer.ts";
 import { BASE_KEYWORDS, FUTURE_KEYWORDS_V0, Parser, mkExpr, valueName } from "./parser.ts";
+import { buildAnnotations, type Attachable } from "./annotations.ts";
+import { isGround } from "./ground.ts";
 import { parseFailure } from "./parse-error.ts";
 import { refToString, termToString } from "./printer.ts";
 
@@ -522,7 +524,11 @@ export class ModuleParser extends Parser {
       }
       head.value = value;
     }
-    if (head.value === undefined && head.key === undefined && (head.ref.length !== 2 || head.args || emptyArgs)) {
+    if (
+      head.value === undefined &&
+      head.key === undefined &&
+      (head.ref.length !== 2 || head.args || emptyArgs)
+    ) {
       generatedValue = true;
       head.value = { type: "boolean", value: true, loc };
     }
@@ -593,21 +599,29 @@ export class ModuleParser extends Parser {
       pkg = { path: [], loc: l };
     } else pkg = first.pkg;
     const mod: Module = { file: this.file, version: this.version, package: pkg, imports: [], rules: [] };
+    // Statements in source order, for attaching annotations.
+    const attachable: Attachable[] = first.kind === "package" ? [{ kind: "package", pkg }] : [];
     for (const st of stmts.slice(1)) {
       switch (st.kind) {
         case "import":
           mod.imports.push(st.imp);
+          attachable.push({ kind: "import", row: st.imp.loc.row });
           break;
         case "rules":
           mod.rules.push(...st.rules);
+          for (const rule of st.rules) attachable.push({ kind: "rule", rule });
           break;
         case "body": {
           const rule = this.ruleFromBody(st.body);
-          if (rule !== null) mod.rules.push(rule);
+          if (rule !== null) {
+            mod.rules.push(rule);
+            attachable.push({ kind: "rule", rule });
+          }
           break;
         }
         case "package":
           this.errorAtLoc(st.pkg.loc, "unexpected package");
+          attachable.push({ kind: "package", pkg: st.pkg });
           break;
       }
     }
@@ -616,6 +630,13 @@ export class ModuleParser extends Parser {
       mod.version = "v1";
     }
     if (this.errors.length > 0) throw parseFailure(this.toErrors());
+    const comments = this.comments();
+    if (comments.some((c) => c.text.includes("METADATA"))) {
+      const { annotations, problems } = buildAnnotations(comments, attachable, mod.rules, this.file);
+      for (const p of problems) this.errorAtLoc(p.loc, p.msg);
+      if (this.errors.length > 0) throw parseFailure(this.toErrors());
+      if (annotations.length > 0) mod.annotations = annotations;
+    }
     return mod;
   }
 
@@ -777,24 +798,6 @@ function statementLoc(st: Statement): Location {
   }
 }
 
-/** Scalars and composites of scalars are ground; vars, refs, calls and comprehensions are not. */
-export function isGround(t: Term): boolean {
-  switch (t.type) {
-    case "null":
-    case "boolean":
-    case "number":
-    case "string":
-      return true;
-    case "array":
-    case "set":
-      return t.items.every(isGround);
-    case "object":
-      return t.entries.every(([k, v]) => isGround(k) && isGround(v));
-    default:
-      return false;
-  }
-}
-
 /**
  * Sets the head's kind from its shape (OPA RuleKind plus the partial-object reading of a ref head
  * whose last term is not ground), and drops `key` where it means nothing.
@@ -812,3 +815,5 @@ export function finishHead(rule: Rule): Rule {
   }
   return rule;
 }
+
+export { isGround } from "./ground.ts";

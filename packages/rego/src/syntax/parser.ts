@@ -25,7 +25,7 @@ import type {
   ObjectTerm,
   TemplateStringTerm,
 } from "./ast.ts";
-import { Lexer, Tok, TOKEN_NAMES, type LexPos, type Token } from "./lexer.ts";
+import { Lexer, Tok, TOKEN_NAMES, type Comment, type LexPos, type Token } from "./lexer.ts";
 import { RegoParseError } from "./parse-error.ts";
 import { parseNumberText } from "./numbers.ts";
 import { refToString } from "./printer.ts";
@@ -112,8 +112,9 @@ export class Parser {
     return { file: this.file, row: t.row, col: t.col };
   }
 
+  /** Scanner errors are recorded when the token is scanned, as OPA's doScan does. */
   private noteIllegal(): void {
-    if (this.k() === Tok.Illegal) this.errorAt(this.tok, this.tok.error ?? "illegal token");
+    if (this.tok.error !== undefined) this.errorAt(this.tok, this.tok.error);
   }
 
   /** Advances to the next token. */
@@ -121,6 +122,11 @@ export class Parser {
     this.prevEnd = this.tok.end;
     this.tok = this.lex.next();
     this.noteIllegal();
+  }
+
+  /** Every comment in the source, in order. */
+  comments(): Comment[] {
+    return [...this.lex.comments.entries()].sort((a, b) => a[0] - b[0]).map((e) => e[1]);
   }
 
   /** Forgets memoised terms (at statement boundaries: backtracking never crosses one). */
@@ -520,18 +526,20 @@ export class Parser {
     const term = this.parseTermInfixCall();
     if (term !== null && term.type === "call") {
       const name = refToString(term.op.terms);
-      let expr: Expr;
-      if (name === "internal.member_2" && term.args.length === 2) {
-        expr = mkExpr({ type: "somein", value: term.args[0]!, collection: term.args[1]! }, loc);
-      } else if (name === "internal.member_3" && term.args.length === 3) {
-        expr = mkExpr(
-          { type: "somein", key: term.args[0]!, value: term.args[1]!, collection: term.args[2]! },
-          loc,
-        );
-      } else {
+      const arity = name === "internal.member_2" ? 2 : name === "internal.member_3" ? 3 : -1;
+      if (arity < 0) {
         this.illegal("expected `x in xs` or `x, y in xs` expression");
         return null;
       }
+      if (term.args.length !== arity) {
+        this.illegal("illegal domain");
+        return null;
+      }
+      const [a, b, c] = term.args;
+      const expr =
+        arity === 2
+          ? mkExpr({ type: "somein", value: a!, collection: b! }, loc)
+          : mkExpr({ type: "somein", key: a!, value: b!, collection: c! }, loc);
       if (this.isKw("with")) {
         const withs = this.parseWith();
         if (withs === null) return null;
@@ -594,10 +602,17 @@ export class Parser {
     let key: Term | undefined;
     let value: Term;
     let domain: Term;
-    if (name === "internal.member_2" && term.args.length === 2) {
+    if (
+      (name === "internal.member_2" && term.args.length !== 2) ||
+      (name === "internal.member_3" && term.args.length !== 3)
+    ) {
+      this.illegal("illegal domain");
+      return null;
+    }
+    if (name === "internal.member_2") {
       value = term.args[0]!;
       domain = term.args[1]!;
-    } else if (name === "internal.member_3" && term.args.length === 3) {
+    } else if (name === "internal.member_3") {
       key = term.args[0]!;
       value = term.args[1]!;
       domain = term.args[2]!;

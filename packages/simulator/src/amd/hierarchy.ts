@@ -135,7 +135,11 @@ export class AmdHierarchy {
       const files = await this.state.loadOrCreateGroup(`amd/${this.product}/vlek-ca`, VLEK_GROUP_FILES, () =>
         createAsvk(this.product, this.arkDer, this.ark, now),
       );
-      return { der: files["asvk.der"]!, keys: await importKeyPair(RSA, files["asvk.key"]!), cspSecret: files["csp-secret"]! };
+      return {
+        der: files["asvk.der"]!,
+        keys: await importKeyPair(RSA, files["asvk.key"]!),
+        cspSecret: files["csp-secret"]!,
+      };
     })();
     return this.asvk;
   }

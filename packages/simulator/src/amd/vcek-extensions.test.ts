@@ -35,7 +35,8 @@ test("simulated VLEK has the extensions of AWS's genuine Milan VLEK, byte for by
   const amd = await sim.amd("Milan");
   const simulated = await amd.vlek({ bootloader: 4, tee: 0, snp: 24, microcode: 217 }, new Date());
   const real = new Uint8Array(readFileSync(vectorPath("snp", "trustee_milan_v3_vlek", "vlek.der")));
-  const withoutCsp = (der: Uint8Array): string[] => extensionShape(der).filter((e) => !e.startsWith(VCEK_OID.cspId));
+  const withoutCsp = (der: Uint8Array): string[] =>
+    extensionShape(der).filter((e) => !e.startsWith(VCEK_OID.cspId));
   assert.deepEqual(withoutCsp(simulated.der), withoutCsp(real));
   assert.equal(extensionShape(simulated.der).at(-1)?.split("=")[0], VCEK_OID.cspId);
   const cert = new X509Certificate(simulated.der);

@@ -41,7 +41,11 @@ function ext(oid: string, value: Uint8Array): x509.Extension {
   return new x509.Extension(oid, false, value);
 }
 
-export function amdKeyExtensions(product: SnpProduct, tcb: SnpTcb, identity: AmdKeyIdentity): x509.Extension[] {
+export function amdKeyExtensions(
+  product: SnpProduct,
+  tcb: SnpTcb,
+  identity: AmdKeyIdentity,
+): x509.Extension[] {
   const turin = product === "Turin";
   if (identity.kind === "VCEK") {
     const expected = turin ? 8 : 64;

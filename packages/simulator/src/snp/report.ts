@@ -7,7 +7,15 @@ import { randomBytes } from "node:crypto";
 import { SimulatorInputError } from "../errors.ts";
 import { signP1363 } from "../keys.ts";
 import type { AmdHierarchy, AmdSigner } from "../amd/hierarchy.ts";
-import { checkTcb, DEFAULT_TCB, encodeSnpTcb, PRODUCT_CPUID, type SnpTcb } from "../amd/products.ts";
+import {
+  checkTcb,
+  DEFAULT_TCB,
+  encodeSnpTcb,
+  PRODUCT_CPUID,
+  SNP_PRODUCTS,
+  type SnpProduct,
+  type SnpTcb,
+} from "../amd/products.ts";
 import { encodeSnpFields } from "./codec.ts";
 import {
   SNP_POLICY,
@@ -99,25 +107,43 @@ function toReportComponent(bigEndian: Uint8Array): Uint8Array {
   return out;
 }
 
-export async function createSnpReport(
-  amd: AmdHierarchy,
-  options: SnpReportOptions,
-  now: Date,
-): Promise<SimulatedSnpReport> {
+/** A report laid out and checked, waiting only for the chip's CHIP_ID and the signature. */
+export interface SnpReportPlan {
+  product: SnpProduct;
+  signer: AmdSigner;
+  reported: SnpTcb;
+  maskChipId: boolean;
+  values: Record<string, number | bigint | Uint8Array>;
+}
+
+function u64(name: string, value: bigint): bigint {
+  if (typeof value !== "bigint" || value < 0n || value >= 1n << 64n) {
+    throw new SimulatorInputError(`${name} must be a bigint that fits in 64 bits`);
+  }
+  return value;
+}
+
+/**
+ * Check every option and lay the report out, touching no key: callers validate before a state directory is
+ * opened, so a bad option never mints keys. Throws SimulatorInputError naming the bad option.
+ */
+export function planSnpReport(product: SnpProduct, options: SnpReportOptions): SnpReportPlan {
+  if (!SNP_PRODUCTS.includes(product))
+    throw new SimulatorInputError(`unknown SEV-SNP product ${String(product)}`);
   const version = options.version ?? 5;
   if (![2, 3, 4, 5].includes(version))
     throw new SimulatorInputError(`SNP report version must be 2..5, got ${version}`);
-  const product = amd.product;
+  const signer = options.signer ?? "VCEK";
+  if (signer !== "VCEK" && signer !== "VLEK") {
+    throw new SimulatorInputError(`signer must be VCEK or VLEK, got ${String(signer)}`);
+  }
   const reported = checkTcb(product, options.tcb ?? DEFAULT_TCB[product]);
   const tcbBytes = (t: SnpTcb | undefined): Uint8Array =>
     encodeSnpTcb(product, t ? checkTcb(product, t) : reported);
-  let policy = options.policy ?? SNP_POLICY.smt | SNP_POLICY.reserved17;
-  if (policy < 0n || policy >= 1n << 64n) throw new SimulatorInputError("policy must fit in 64 bits");
+  let policy = u64("policy", options.policy ?? SNP_POLICY.smt | SNP_POLICY.reserved17);
   if (options.debug) policy |= SNP_POLICY.debug;
   const firmware = options.firmware ?? { major: 1, minor: 55, build: 21 };
   const cpuid = PRODUCT_CPUID[product];
-  const signer = options.signer ?? "VCEK";
-  if (signer !== "VCEK" && signer !== "VLEK") throw new SimulatorInputError(`signer must be VCEK or VLEK, got ${String(signer)}`);
   const values: Record<string, number | bigint | Uint8Array> = {
     version,
     guestSvn: u32("guestSvn", options.guestSvn),
@@ -127,7 +153,7 @@ export async function createSnpReport(
     vmpl: u32("vmpl", options.vmpl, 3),
     signatureAlgo: SNP_SIGNATURE_ALGO_ECDSA_P384_SHA384,
     currentTcb: tcbBytes(options.currentTcb),
-    platformInfo: options.platformInfo ?? 0x25n,
+    platformInfo: u64("platformInfo", options.platformInfo ?? 0x25n),
     keyInfo: (signer === "VLEK" ? SNP_SIGNING_KEY_VLEK : SNP_SIGNING_KEY_VCEK) << 2,
     reportData: fixed("reportData", options.reportData, 64, true),
     measurement: fixed("measurement", options.measurement, 48),
@@ -137,7 +163,6 @@ export async function createSnpReport(
     reportId: options.reportId ? fixed("reportId", options.reportId, 32) : new Uint8Array(randomBytes(32)),
     reportIdMa: new Uint8Array(32).fill(0xff), // no migration agent (evidence.md §1.1)
     reportedTcb: encodeSnpTcb(product, reported),
-    chipId: options.maskChipId ? new Uint8Array(64) : amd.chipId,
     committedTcb: tcbBytes(options.committedTcb),
     currentBuild: u32("firmware.build", firmware.build, 255),
     currentMinor: u32("firmware.minor", firmware.minor, 255),
@@ -156,7 +181,25 @@ export async function createSnpReport(
     values["launchMitVector"] = 0n;
     values["currentMitVector"] = 0n;
   }
-  const report = encodeSnpFields(values);
+  return { product, signer, reported, maskChipId: options.maskChipId === true, values };
+}
+
+/** Put the chip's CHIP_ID in a planned report and sign it with the VCEK (or VLEK) of its TCB. */
+export async function issueSnpReport(
+  amd: AmdHierarchy,
+  plan: SnpReportPlan,
+  now: Date,
+): Promise<SimulatedSnpReport> {
+  if (amd.product !== plan.product) {
+    throw new SimulatorInputError(
+      `report planned for ${plan.product} cannot be signed by a ${amd.product} chip`,
+    );
+  }
+  const { signer, reported } = plan;
+  const report = encodeSnpFields({
+    ...plan.values,
+    chipId: plan.maskChipId ? new Uint8Array(64) : amd.chipId,
+  });
   const key = signer === "VLEK" ? await amd.vlek(reported, now) : await amd.vcek(reported, now);
   const signature = signP1363(key.privateKey, "sha384", report.subarray(0, SNP_SIGNED_LENGTH));
   report.set(toReportComponent(signature.subarray(0, 48)), 0x2a0);
@@ -168,4 +211,12 @@ export async function createSnpReport(
     { guid: CERT_TABLE_GUID.ark, data: amd.arkDer },
   ]);
   return { report, signer, leaf: key.der, intermediate: key.intermediate, ark: amd.arkDer, certTable };
+}
+
+export async function createSnpReport(
+  amd: AmdHierarchy,
+  options: SnpReportOptions,
+  now: Date,
+): Promise<SimulatedSnpReport> {
+  return issueSnpReport(amd, planSnpReport(amd.product, options), now);
 }

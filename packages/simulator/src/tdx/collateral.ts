@@ -37,6 +37,8 @@ export interface PlatformTcbFacts {
   cpuSvn: Uint8Array; // 16
   pceSvn: number;
   teeTcbSvn: Uint8Array; // 16
+  /** TD 1.5 quotes: TEE_TCB_SVN2, the module's current SVN after TD-preserving updates. */
+  teeTcbSvn2?: Uint8Array;
 }
 
 export interface CollateralOptions {
@@ -88,19 +90,31 @@ export function tcbInfoJson(platform: PlatformTcbFacts, options: CollateralOptio
   const issueDate = intelDate(now);
   const nextUpdate = intelDate(new Date(now.getTime() + (options.validityDays ?? 30) * 86_400_000));
   const status = options.tcbStatus ?? "UpToDate";
+  // One level every reported TEE TCB meets: component-wise minimum of TEE_TCB_SVN and (TD 1.5) TEE_TCB_SVN2.
+  const svns = platform.teeTcbSvn2 ? [platform.teeTcbSvn, platform.teeTcbSvn2] : [platform.teeTcbSvn];
+  const floor = Uint8Array.from(platform.teeTcbSvn, (_, i) => Math.min(...svns.map((svn) => svn[i]!)));
   const level: Record<string, unknown> = {
     tcb: {
       sgxtcbcomponents: components(platform.cpuSvn, SGX_COMPONENT_LABELS),
       pcesvn: platform.pceSvn,
-      tdxtcbcomponents: components(platform.teeTcbSvn, TDX_COMPONENT_LABELS),
+      tdxtcbcomponents: components(floor, TDX_COMPONENT_LABELS),
     },
     tcbDate: issueDate,
     tcbStatus: status,
   };
   if (options.advisoryIds && options.advisoryIds.length > 0) level["advisoryIDs"] = options.advisoryIds;
   const zeros48 = "00".repeat(48);
-  // Module identity "TDX_%02X" of TEE_TCB_SVN[1] (Intel QVL TdxModuleCheck.cpp), ISVSVN = TEE_TCB_SVN[0].
-  const moduleId = `TDX_${platform.teeTcbSvn[1]!.toString(16).toUpperCase().padStart(2, "0")}`;
+  // Module identity "TDX_%02X" of TEE_TCB_SVN[1] (Intel QVL TdxModuleCheck.cpp), ISVSVN = TEE_TCB_SVN[0]; one per
+  // module major reported, at the lowest minor SVN seen for it.
+  const modules = new Map<number, number>();
+  for (const svn of svns) modules.set(svn[1]!, Math.min(modules.get(svn[1]!) ?? 255, svn[0]!));
+  const tdxModuleIdentities = [...modules].map(([major, isvsvn]) => ({
+    id: `TDX_${major.toString(16).toUpperCase().padStart(2, "0")}`,
+    mrsigner: zeros48,
+    attributes: "0000000000000000",
+    attributesMask: "FFFFFFFFFFFFFFFF",
+    tcbLevels: [{ tcb: { isvsvn }, tcbDate: issueDate, tcbStatus: "UpToDate" }],
+  }));
   const info = {
     id: "TDX",
     version: 3,
@@ -111,15 +125,7 @@ export function tcbInfoJson(platform: PlatformTcbFacts, options: CollateralOptio
     tcbType: 0,
     tcbEvaluationDataNumber: TCB_EVALUATION_DATA_NUMBER,
     tdxModule: { mrsigner: zeros48, attributes: "0000000000000000", attributesMask: "FFFFFFFFFFFFFFFF" },
-    tdxModuleIdentities: [
-      {
-        id: moduleId,
-        mrsigner: zeros48,
-        attributes: "0000000000000000",
-        attributesMask: "FFFFFFFFFFFFFFFF",
-        tcbLevels: [{ tcb: { isvsvn: platform.teeTcbSvn[0]! }, tcbDate: issueDate, tcbStatus: "UpToDate" }],
-      },
-    ],
+    tdxModuleIdentities,
     tcbLevels: [level],
   };
   return JSON.stringify(info);

@@ -1,9 +1,13 @@
 /**
- * Intel DCAP quote v4 layout for TDX (research/evidence.md §4.1–4.3; dcap-qvl src/quote.rs and constants.rs).
+ * Intel DCAP quote v4/v5 layout for TDX (research/evidence.md §4.1–4.3; dcap-qvl src/quote.rs and constants.rs).
  * Offsets relative to the start of each structure; integers little-endian.
  */
 
 export const QUOTE_VERSION_4 = 4;
+export const QUOTE_VERSION_5 = 5;
+/** v5 body descriptor (dcap-qvl constants.rs `BODY_*`): type u16 + size u32 between header and body. */
+export const BODY_DESCRIPTOR_LEN = 6;
+export const BODY_TD_REPORT15 = 3;
 /** attestation_key_type 2 = ECDSA-256-with-P-256 (dcap-qvl `ALLOWED_ATTESTATION_KEY_TYPES`). */
 export const ATT_KEY_TYPE_ECDSA_P256 = 2;
 /** tee_type 0x81 = TDX (dcap-qvl `TEE_TYPE_TDX`). */
@@ -12,6 +16,7 @@ export const TEE_TYPE_TDX = 0x00000081;
 export const INTEL_QE_VENDOR_ID = "939a7233f79c4ca9940a0db3957f0607";
 export const HEADER_LEN = 48;
 export const TD_REPORT10_LEN = 584;
+export const TD_REPORT15_LEN = 648;
 export const ENCLAVE_REPORT_LEN = 384;
 /** Certification data types (dcap-qvl constants.rs): 5 = PCK cert chain, 6 = QE report certification data. */
 export const CERT_DATA_PCK_CHAIN = 5;
@@ -42,6 +47,13 @@ export const TD_REPORT10_FIELDS: readonly BytesField[] = [
   b("rtmr2", 424, 48),
   b("rtmr3", 472, 48),
   b("reportData", 520, 64),
+];
+
+/** TD REPORT 1.5 body (648 bytes, dcap-qvl `TDReport15`): TD 1.0 plus TEE_TCB_SVN2 and MR_SERVICETD. */
+export const TD_REPORT15_FIELDS: readonly BytesField[] = [
+  ...TD_REPORT10_FIELDS,
+  b("teeTcbSvn2", 584, 16),
+  b("mrServiceTd", 600, 48),
 ];
 
 /** SGX ENCLAVE REPORT (384 bytes, dcap-qvl `EnclaveReport`): the QE report. u16/u32 fields stored LE. */

@@ -1,11 +1,13 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { X509Certificate, createPublicKey, verify } from "node:crypto";
-import { sharedSimulator } from "../test/fixture.ts";
+import { fixedClock } from "@cocoon/core";
+import { sharedSimulator, tempDir } from "../test/fixture.ts";
+import { Simulator } from "../simulator.ts";
 import { SimulatorInputError } from "../errors.ts";
 import { sha256 } from "../keys.ts";
 import { collateralToQvlJson } from "./collateral.ts";
-import { ENCLAVE_REPORT_FIELDS, readFields, TD_REPORT10_FIELDS } from "./layout.ts";
+import { ENCLAVE_REPORT_FIELDS, readFields, TD_REPORT10_FIELDS, TD_REPORT15_FIELDS } from "./layout.ts";
 import { SIMULATED_QE_MRSIGNER } from "./quote.ts";
 import { collateralFromQvlJson, parseDcapQuote, parsePckExtensions, verifyTdx } from "@cocoon/evidence";
 
@@ -148,7 +150,7 @@ test("collateral: TCB info and QE identity signed over their exact text by the T
 
 test("round trip: verifyTdx accepts the quote only with the simulated Intel root trusted, and says simulated", async () => {
   const sim = await sharedSimulator();
-  const trust = await sim.trustAnchors(["Milan"]);
+  const trust = await sim.trustAnchors([]);
   const out = await sim.tdxQuote({ mrTd, mrConfigId, reportData });
   // Through the dcap-qvl QuoteCollateralV3 JSON file format, as the CLI writes it.
   const collateral = collateralFromQvlJson(collateralToQvlJson(out.collateral));
@@ -172,7 +174,7 @@ test("round trip: verifyTdx accepts the quote only with the simulated Intel root
 
 test("a debug TD and an OutOfDate platform are reported as such by verifyTdx", async () => {
   const sim = await sharedSimulator();
-  const trust = await sim.trustAnchors(["Milan"]);
+  const trust = await sim.trustAnchors([]);
   const debug = await sim.tdxQuote({ debug: true });
   const r1 = verifyTdx(debug.quote, { trust, collateral: debug.collateral });
   assert.equal(r1.valid, false);
@@ -195,4 +197,53 @@ test("bad sizes are typed SimulatorInputErrors", async () => {
     sim.tdxQuote({ rtmrs: [new Uint8Array(48), new Uint8Array(47)] }),
     SimulatorInputError,
   );
+});
+
+test("TDX v5 quote (TD report 1.5): body descriptor, 702-byte signed region, verifies with verifyTdx", async () => {
+  const sim = await sharedSimulator();
+  const trust = await sim.trustAnchors([]);
+  const teeTcbSvn2 = Uint8Array.of(7, 1, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+  const out = await sim.tdxQuote({ version: 5, mrTd, reportData, teeTcbSvn2 });
+  const view = new DataView(out.quote.buffer, out.quote.byteOffset, out.quote.byteLength);
+  assert.equal(view.getUint16(0, true), 5);
+  assert.equal(view.getUint16(48, true), 3, "body type 3 = TD report 1.5");
+  assert.equal(view.getUint32(50, true), 648);
+  const body = readFields(out.quote, 54, TD_REPORT15_FIELDS);
+  assert.deepEqual(body["mrTd"], new Uint8Array(mrTd));
+  assert.deepEqual(body["teeTcbSvn2"], teeTcbSvn2);
+  assert.ok(body["mrServiceTd"]!.every((b) => b === 0));
+  const sigLen = view.getUint32(702, true);
+  assert.equal(702 + 4 + sigLen, out.quote.length);
+  const ak = spkiFromRaw(out.quote.subarray(702 + 4 + 64, 702 + 4 + 128));
+  assert.ok(
+    verify(
+      "sha256",
+      out.quote.subarray(0, 702),
+      { key: ak, dsaEncoding: "ieee-p1363" },
+      out.quote.subarray(706, 770),
+    ),
+  );
+  const q = parseDcapQuote(out.quote);
+  assert.equal(q.header.version, 5);
+  const result = verifyTdx(out.quote, { trust, collateral: out.collateral, expectedReportData: reportData });
+  assert.deepEqual(result.failures, []);
+  assert.equal(result.tcbStatus, "UpToDate");
+  assert.equal(result.simulated, true);
+  await assert.rejects(sim.tdxQuote({ version: 4, teeTcbSvn2 }), SimulatorInputError);
+  await assert.rejects(sim.tdxQuote({ version: 6 as 5 }), SimulatorInputError);
+});
+
+test("the simulator's clock dates every certificate and collateral: a quote made 'in 2031' verifies then only", async () => {
+  const when = new Date("2031-03-01T12:00:00Z");
+  const sim = await Simulator.open({ stateDir: tempDir(), clock: fixedClock(when) });
+  const out = await sim.tdxQuote({});
+  const trust = await sim.trustAnchors([]);
+  assert.deepEqual(verifyTdx(out.quote, { trust, collateral: out.collateral, now: when }).failures, []);
+  const early = verifyTdx(out.quote, {
+    trust,
+    collateral: out.collateral,
+    now: new Date("2026-01-01T00:00:00Z"),
+  });
+  assert.equal(early.valid, false);
+  assert.ok(early.failures.some((f) => f.check.includes("pck") || f.check.includes("collateral")));
 });

@@ -1,9 +1,10 @@
 /**
- * Simulated TDX quotes, DCAP version 4 (research/evidence.md §4.1–4.3), built the way the TD Quoting Enclave does:
+ * Simulated TDX quotes, DCAP version 4 or 5 (research/evidence.md §4.1–4.3), built the way the TD Quoting Enclave does:
  *   1. the QE report (an SGX enclave report of the QE) binds the attestation key:
  *      REPORT_DATA = SHA-256(attestation_key ‖ qe_auth_data) ‖ 32 zero bytes;
  *   2. the QE report is signed by the platform's PCK key (ECDSA P-256 / SHA-256, raw r‖s);
- *   3. the quote (header ‖ TD report body, 632 bytes) is signed by the attestation key;
+ *   3. the quote (header ‖ [v5 body descriptor] ‖ TD report body: 632 bytes v4, 702 bytes v5) is signed by the
+ *      attestation key;
  *   4. certification data type 6 carries the QE report, its signature, qe_auth_data and, nested as type 5,
  *      the PEM chain PCK leaf → PCK Platform CA → root.
  */
@@ -24,7 +25,12 @@ import {
   TD_ATTRIBUTE,
   TD_REPORT10_FIELDS,
   TD_REPORT10_LEN,
+  TD_REPORT15_FIELDS,
+  TD_REPORT15_LEN,
   TEE_TYPE_TDX,
+  BODY_DESCRIPTOR_LEN,
+  BODY_TD_REPORT15,
+  QUOTE_VERSION_5,
   writeFields,
 } from "./layout.ts";
 import {
@@ -36,6 +42,12 @@ import {
 } from "./collateral.ts";
 
 export interface TdxQuoteOptions extends CollateralOptions {
+  /** Quote version: 4 (TD report 1.0, default) or 5 (body descriptor + TD report 1.5, as TDX module 1.5). */
+  version?: 4 | 5;
+  /** v5 only: TEE_TCB_SVN2, the module SVN now (default: TEE_TCB_SVN, i.e. no update since launch). */
+  teeTcbSvn2?: Uint8Array;
+  /** v5 only: MR_SERVICETD, 48 bytes (default zero: no service TD bound). */
+  mrServiceTd?: Uint8Array;
   /** REPORT_DATA: up to 64 bytes, zero-padded (configfs-tsm inblob). */
   reportData?: Uint8Array;
   /** MRTD: 48 bytes (the TD's build-time measurement). Default all zero. */
@@ -105,15 +117,46 @@ function padded(name: string, value: Uint8Array | undefined, size: number): Uint
 }
 
 function u64(name: string, value: bigint): Uint8Array {
-  if (value < 0n || value >= 1n << 64n) throw new SimulatorInputError(`${name} must fit in 64 bits`);
+  if (typeof value !== "bigint" || value < 0n || value >= 1n << 64n) {
+    throw new SimulatorInputError(`${name} must be a bigint that fits in 64 bits`);
+  }
   return le(value, 8);
 }
 
-export async function createTdxQuote(
-  intel: IntelHierarchy,
-  options: TdxQuoteOptions,
-  now: Date,
-): Promise<SimulatedTdxQuote> {
+/** TCB statuses a simulated TCB info level can carry (Intel PCS vocabulary, evidence.md §4.7). */
+const TCB_STATUSES = [
+  "UpToDate",
+  "SWHardeningNeeded",
+  "ConfigurationNeeded",
+  "ConfigurationAndSWHardeningNeeded",
+  "OutOfDate",
+  "OutOfDateConfigurationNeeded",
+  "Revoked",
+  "TDRelaunchAdvised",
+  "TDRelaunchAdvisedConfigurationNeeded",
+];
+
+/** A quote laid out and checked, waiting only for the platform's QE ID, keys and certificates. */
+export interface TdxQuotePlan {
+  /** Header (+ v5 body descriptor) without the QE ID, which belongs to the platform. */
+  header: Uint8Array;
+  body: Uint8Array;
+  platform: PlatformTcbFacts;
+  qeSvn: number;
+  collateral: CollateralOptions;
+}
+
+/** Check every option and lay the quote out, touching no key (so a bad option never mints keys). */
+export function planTdxQuote(options: TdxQuoteOptions): TdxQuotePlan {
+  if (options.tcbStatus !== undefined && !TCB_STATUSES.includes(options.tcbStatus)) {
+    throw new SimulatorInputError(`tcbStatus must be one of ${TCB_STATUSES.join(", ")}`);
+  }
+  if (options.advisoryIds !== undefined && !options.advisoryIds.every((id) => typeof id === "string")) {
+    throw new SimulatorInputError("advisoryIds must be strings");
+  }
+  if (options.validityDays !== undefined && !(options.validityDays > 0)) {
+    throw new SimulatorInputError("validityDays must be positive");
+  }
   const pceSvn = options.pceSvn ?? 11;
   if (!Number.isInteger(pceSvn) || pceSvn < 0 || pceSvn > 0xffff)
     throw new SimulatorInputError("pceSvn must be 0..65535");
@@ -122,27 +165,42 @@ export async function createTdxQuote(
     throw new SimulatorInputError("qeSvn must be 0..65535");
   const rtmrs = options.rtmrs ?? [];
   if (rtmrs.length > 4) throw new SimulatorInputError("at most 4 RTMRs");
+  const version = options.version ?? 4;
+  if (version !== 4 && version !== 5)
+    throw new SimulatorInputError(`TDX quote version must be 4 or 5, got ${String(version)}`);
+  if (version === 4 && (options.teeTcbSvn2 !== undefined || options.mrServiceTd !== undefined)) {
+    throw new SimulatorInputError("teeTcbSvn2 and mrServiceTd exist only in v5 quotes (TD report 1.5)");
+  }
+  const teeTcbSvn = fixed("teeTcbSvn", options.teeTcbSvn, 16, DEFAULT_TEE_TCB_SVN);
   const platform: PlatformTcbFacts = {
     fmspc: fixed("fmspc", options.fmspc, 6, DEFAULT_FMSPC),
     cpuSvn: fixed("cpuSvn", options.cpuSvn, 16, DEFAULT_CPU_SVN),
     pceSvn,
-    teeTcbSvn: fixed("teeTcbSvn", options.teeTcbSvn, 16, DEFAULT_TEE_TCB_SVN),
+    teeTcbSvn,
+    ...(version === 5 ? { teeTcbSvn2: fixed("teeTcbSvn2", options.teeTcbSvn2, 16, teeTcbSvn) } : {}),
   };
   let tdAttributes = options.tdAttributes ?? TD_ATTRIBUTE.septVeDisable;
   if (options.debug) tdAttributes |= TD_ATTRIBUTE.debug;
 
-  // Header (48 bytes). Bytes 8..11 are reserved in v4 TDX quotes; user_data starts with the QE ID.
-  const header = new Uint8Array(HEADER_LEN);
+  // Header (48 bytes; v5 adds the 6-byte body descriptor). Bytes 8..11 are reserved for TDX; user_data starts
+  // with the QE ID.
+  const header = new Uint8Array(HEADER_LEN + (version === 5 ? BODY_DESCRIPTOR_LEN : 0));
   const hv = new DataView(header.buffer);
-  hv.setUint16(0, QUOTE_VERSION_4, true);
+  hv.setUint16(0, version === 5 ? QUOTE_VERSION_5 : QUOTE_VERSION_4, true);
   hv.setUint16(2, ATT_KEY_TYPE_ECDSA_P256, true);
   hv.setUint32(4, TEE_TYPE_TDX, true);
   header.set(Buffer.from(INTEL_QE_VENDOR_ID, "hex"), 12);
-  header.set(intel.qeId, 28);
+  if (version === 5) {
+    hv.setUint16(HEADER_LEN, BODY_TD_REPORT15, true);
+    hv.setUint32(HEADER_LEN + 2, TD_REPORT15_LEN, true);
+  }
 
-  const body = new Uint8Array(TD_REPORT10_LEN);
+  const body = new Uint8Array(version === 5 ? TD_REPORT15_LEN : TD_REPORT10_LEN);
   const rtmr = (i: number): Uint8Array => fixed(`rtmr${i}`, rtmrs[i], 48);
-  writeFields(body, 0, TD_REPORT10_FIELDS, {
+  writeFields(body, 0, version === 5 ? TD_REPORT15_FIELDS : TD_REPORT10_FIELDS, {
+    ...(version === 5
+      ? { teeTcbSvn2: platform.teeTcbSvn2!, mrServiceTd: fixed("mrServiceTd", options.mrServiceTd, 48) }
+      : {}),
     teeTcbSvn: platform.teeTcbSvn,
     mrSeam: fixed("mrSeam", options.mrSeam, 48, sha384(Buffer.from("SIMULATED TDX module"))),
     mrSignerSeam: new Uint8Array(48), // Intel-signed module: zero (tcbInfo tdxModule.mrsigner)
@@ -159,6 +217,23 @@ export async function createTdxQuote(
     rtmr3: rtmr(3),
     reportData: padded("reportData", options.reportData, 64),
   });
+  const collateral: CollateralOptions = {
+    ...(options.tcbStatus !== undefined ? { tcbStatus: options.tcbStatus } : {}),
+    ...(options.advisoryIds !== undefined ? { advisoryIds: options.advisoryIds } : {}),
+    ...(options.validityDays !== undefined ? { validityDays: options.validityDays } : {}),
+  };
+  return { header, body, platform, qeSvn, collateral };
+}
+
+/** Sign a planned quote as the platform's QE would, and produce the matching collateral. */
+export async function issueTdxQuote(
+  intel: IntelHierarchy,
+  plan: TdxQuotePlan,
+  now: Date,
+): Promise<SimulatedTdxQuote> {
+  const { body, platform, qeSvn } = plan;
+  const header = Uint8Array.from(plan.header);
+  header.set(intel.qeId, 28); // user_data: QE ID ‖ 4 zero bytes
 
   // QE report binding the attestation key, signed by the PCK key.
   const attestationKey = await rawPublicPoint(intel.attestationKey.publicKey);
@@ -180,7 +255,10 @@ export async function createTdxQuote(
     isvSvn: le(qe.isvSvn, 2),
     reportData: concatBytes(sha256(attestationKey, QE_AUTH_DATA), new Uint8Array(32)),
   });
-  const pck = await intel.pck({ fmspc: platform.fmspc, cpuSvn: platform.cpuSvn, pceSvn }, now);
+  const pck = await intel.pck(
+    { fmspc: platform.fmspc, cpuSvn: platform.cpuSvn, pceSvn: platform.pceSvn },
+    now,
+  );
   const qeReportSignature = signP1363(pck.privateKey, "sha256", qeReport);
   const pckChain = [pck.der, intel.pckCaDer, intel.rootDer];
   const pckChainPem = IntelHierarchy.pem(...pckChain);
@@ -204,6 +282,14 @@ export async function createTdxQuote(
     qeCertData,
   );
   const quote = concatBytes(signed, le(signatureData.length, 4), signatureData);
-  const collateral = await createTdxCollateral(intel, platform, qe, options, now);
+  const collateral = await createTdxCollateral(intel, platform, qe, plan.collateral, now);
   return { quote, pckChain, pckChainPem, root: intel.rootDer, collateral };
+}
+
+export async function createTdxQuote(
+  intel: IntelHierarchy,
+  options: TdxQuoteOptions,
+  now: Date,
+): Promise<SimulatedTdxQuote> {
+  return issueTdxQuote(intel, planTdxQuote(options), now);
 }

@@ -4,7 +4,7 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { parseSnpReport, verifySnp } from "@cocoon/evidence";
 import { sharedSimulator, tempDir } from "../test/fixture.ts";
-import { TsmReportError } from "../errors.ts";
+import { SimulatorInputError, TsmReportError } from "../errors.ts";
 import { CERT_TABLE_GUID, decodeCertTable } from "../snp/cert-table.ts";
 import { readTsmReport, requestTsmReport } from "./reader.ts";
 import type { TsmIo } from "./io.ts";
@@ -82,6 +82,16 @@ test("the kernel's refusals: oversized inblob, bad privlevel, read-only and writ
     readTsmReport(dir, { inblob: Buffer.from("x"), privlevel: 9 }, device.io),
     TsmReportError,
   );
+});
+
+test("bad launch options are refused when the device is made, not at the first report", async () => {
+  const sim = await sharedSimulator();
+  const root = path.join(tempDir(), "report");
+  assert.throws(
+    () => sim.tsmDevice(root, { tee: "snp", measurement: new Uint8Array(5) }),
+    SimulatorInputError,
+  );
+  assert.throws(() => sim.tsmDevice(root, { tee: "tdx", mrTd: new Uint8Array(5) }), SimulatorInputError);
 });
 
 test("tdx_guest: 64-byte inblob only, no privlevel attribute, quote in outblob and empty auxblob", async () => {

@@ -9,6 +9,7 @@ import { productFromName } from "../product.ts";
 import type { SnpReport } from "../report.ts";
 import type { SnpVerifyOptions } from "../verify.ts";
 import { checkRevocation } from "./revocation.ts";
+import { expectLazy } from "./util.ts";
 
 export interface ChainVerdict {
   /** Chain, validity, product and revocation all passed. */
@@ -61,11 +62,13 @@ export function checkChain(
     (chain.product === undefined || chain.product === report.product) &&
     (leafProduct === undefined || leafProduct === report.product);
   if (
-    !log.expect(
+    !expectLazy(
+      log,
       "snp.cert.product",
       productOk,
-      `${report.product ?? "a known product"} throughout`,
-      `report ${report.product ?? "?"}, ARK ${chain.product ?? "?"}, ${kind} productName ${leaf.amd.productName ?? "absent"}`,
+      () => `${report.product ?? "a known product"} throughout`,
+      () =>
+        `report ${report.product ?? "?"}, ARK ${chain.product ?? "?"}, ${kind} productName ${leaf.amd.productName ?? "absent"}`,
     )
   ) {
     authentic = false;

@@ -3,7 +3,7 @@ import type { CheckLog } from "../../types.ts";
 import type { SnpVerifyOptions } from "../verify.ts";
 import type { SnpReport } from "../report.ts";
 import { formatTcb, tcbBelow, tcbDiffers } from "../tcb.ts";
-import { bytesEqual, hex, regularize } from "./util.ts";
+import { bytesEqual, expectLazy, hex, regularize } from "./util.ts";
 
 /** Returns whether the TCB is consistent (reported ≤ current, committed vs current) and whether it is below minimum. */
 export function checkTcbPolicy(
@@ -14,37 +14,42 @@ export function checkTcbPolicy(
   const rep = report.reportedTcb;
   const cur = report.currentTcb;
   const com = report.committedTcb;
-  const { raw: _raw, ...reportedAsMinimum } = rep;
-  let consistent = log.expect(
+  // A TcbVersion serves directly as a minimum: tcbBelow reads only the component fields, never `raw`.
+  let consistent = expectLazy(
+    log,
     "snp.tcb.reported_vs_current",
-    tcbBelow(cur, reportedAsMinimum).length === 0,
-    "REPORTED_TCB ≤ CURRENT_TCB",
-    `REPORTED ${formatTcb(rep)}, CURRENT ${formatTcb(cur)}`,
+    tcbBelow(cur, rep).length === 0,
+    () => "REPORTED_TCB ≤ CURRENT_TCB",
+    () => `REPORTED ${formatTcb(rep)}, CURRENT ${formatTcb(cur)}`,
   );
   // go-sev-guest validate.go: COMMITTED must equal CURRENT unless provisional firmware is permitted.
-  const { raw: _raw2, ...committedAsMinimum } = com;
   const committedOk = options.allowProvisionalFirmware
-    ? tcbBelow(cur, committedAsMinimum).length === 0
+    ? tcbBelow(cur, com).length === 0
     : tcbDiffers(com, cur).length === 0;
   consistent =
-    log.expect(
+    expectLazy(
+      log,
       "snp.tcb.committed",
       committedOk,
-      options.allowProvisionalFirmware
-        ? "COMMITTED_TCB ≤ CURRENT_TCB"
-        : "COMMITTED_TCB equal to CURRENT_TCB (no provisional firmware)",
-      `COMMITTED ${formatTcb(com)}, CURRENT ${formatTcb(cur)}`,
+      () =>
+        options.allowProvisionalFirmware
+          ? "COMMITTED_TCB ≤ CURRENT_TCB"
+          : "COMMITTED_TCB equal to CURRENT_TCB (no provisional firmware)",
+      () => `COMMITTED ${formatTcb(com)}, CURRENT ${formatTcb(cur)}`,
     ) && consistent;
   let outOfDate = false;
   if (options.minimumTcb) {
-    const belowReported = tcbBelow(rep, options.minimumTcb);
-    const belowLaunch = tcbBelow(report.launchTcb, options.minimumTcb);
+    const minimum = options.minimumTcb;
+    const belowReported = tcbBelow(rep, minimum);
+    const belowLaunch = tcbBelow(report.launchTcb, minimum);
     outOfDate = belowReported.length > 0 || belowLaunch.length > 0;
-    log.expect(
+    expectLazy(
+      log,
       "snp.tcb.minimum",
       !outOfDate,
-      `TCB ≥ ${JSON.stringify(options.minimumTcb)}`,
-      `REPORTED ${formatTcb(rep)} (below in ${belowReported.join(",") || "none"}), ` +
+      () => `TCB ≥ ${JSON.stringify(minimum)}`,
+      () =>
+        `REPORTED ${formatTcb(rep)} (below in ${belowReported.join(",") || "none"}), ` +
         `LAUNCH ${formatTcb(report.launchTcb)} (below in ${belowLaunch.join(",") || "none"})`,
     );
   }
@@ -69,10 +74,22 @@ export function checkGuestPolicy(log: CheckLog, report: SnpReport, options: SnpV
   if (options.minimumAbi) {
     const m = options.minimumAbi;
     const ok = gp.abiMajor > m.major || (gp.abiMajor === m.major && gp.abiMinor >= m.minor);
-    log.expect("snp.policy.abi", ok, `ABI ≥ ${m.major}.${m.minor}`, `${gp.abiMajor}.${gp.abiMinor}`);
+    expectLazy(
+      log,
+      "snp.policy.abi",
+      ok,
+      () => `ABI ≥ ${m.major}.${m.minor}`,
+      () => `${gp.abiMajor}.${gp.abiMinor}`,
+    );
   }
   const maxVmpl = options.maxVmpl ?? 0;
-  log.expect("snp.vmpl", report.vmpl <= maxVmpl, `VMPL ≤ ${maxVmpl}`, String(report.vmpl));
+  expectLazy(
+    log,
+    "snp.vmpl",
+    report.vmpl <= maxVmpl,
+    () => `VMPL ≤ ${maxVmpl}`,
+    () => String(report.vmpl),
+  );
 }
 
 export function checkExpectedValues(log: CheckLog, report: SnpReport, options: SnpVerifyOptions): void {
@@ -80,27 +97,43 @@ export function checkExpectedValues(log: CheckLog, report: SnpReport, options: S
     // Zero-padded to 64 like Trustee; a longer expectation cannot match (Trustee would truncate: we refuse).
     const e = options.expectedReportData;
     const ok = e.length <= 64 && bytesEqual(regularize(e, 64), report.reportData);
-    log.expect("snp.report_data", ok, hex(e.length <= 64 ? regularize(e, 64) : e), hex(report.reportData));
+    expectLazy(
+      log,
+      "snp.report_data",
+      ok,
+      () => hex(e.length <= 64 ? regularize(e, 64) : e),
+      () => hex(report.reportData),
+    );
   }
   if (options.expectedMeasurement) {
-    log.expect(
+    const e = options.expectedMeasurement;
+    expectLazy(
+      log,
       "snp.measurement",
-      bytesEqual(options.expectedMeasurement, report.measurement),
-      hex(options.expectedMeasurement),
-      hex(report.measurement),
+      bytesEqual(e, report.measurement),
+      () => hex(e),
+      () => hex(report.measurement),
     );
   }
   if (options.expectedHostData) {
     // Trustee regularizes the init-data digest to 32 bytes (a SHA-384 digest is truncated).
     const e = regularize(options.expectedHostData, 32);
-    log.expect("snp.host_data", bytesEqual(e, report.hostData), hex(e), hex(report.hostData));
+    expectLazy(
+      log,
+      "snp.host_data",
+      bytesEqual(e, report.hostData),
+      () => hex(e),
+      () => hex(report.hostData),
+    );
   }
   if (options.expectedIdKeyDigest) {
-    log.expect(
+    const e = options.expectedIdKeyDigest;
+    expectLazy(
+      log,
       "snp.id_key_digest",
-      bytesEqual(options.expectedIdKeyDigest, report.idKeyDigest),
-      hex(options.expectedIdKeyDigest),
-      hex(report.idKeyDigest),
+      bytesEqual(e, report.idKeyDigest),
+      () => hex(e),
+      () => hex(report.idKeyDigest),
     );
   }
 }

@@ -2,28 +2,32 @@
 import type { CheckLog } from "../../types.ts";
 import type { SnpPolicyOptions } from "../options.ts";
 import type { SnpReport } from "../report.ts";
+import { expectLazy } from "./util.ts";
 
 export function checkStructure(log: CheckLog, report: SnpReport, options: SnpPolicyOptions): void {
-  log.expect(
+  expectLazy(
+    log,
     "snp.report.reserved",
     report.reservedViolations.length === 0,
-    "reserved fields zero, POLICY bit 17 set",
-    report.reservedViolations.join("; "),
+    () => "reserved fields zero, POLICY bit 17 set",
+    () => report.reservedViolations.join("; "),
   );
   // SIGNATURE_ALGO 1 = ECDSA P-384 with SHA-384 (go-sev-guest abi.go `SignEcdsaP384Sha384`).
-  log.expect(
+  expectLazy(
+    log,
     "snp.report.signature_algo",
     report.signatureAlgo === 1,
-    "1 (ECDSA P-384 SHA-384)",
-    String(report.signatureAlgo),
+    () => "1 (ECDSA P-384 SHA-384)",
+    () => String(report.signatureAlgo),
   );
   const kind = report.keyInfo.signingKey;
   const allowed = options.allowedSigners ?? ["VCEK", "VLEK"];
-  log.expect(
+  expectLazy(
+    log,
     "snp.report.signing_key",
     (kind === "VCEK" || kind === "VLEK") && allowed.includes(kind),
-    allowed.join(" or "),
-    `${kind} (${report.keyInfo.signingKeyValue})`,
+    () => allowed.join(" or "),
+    () => `${kind} (${report.keyInfo.signingKeyValue})`,
   );
   // MASK_CHIP_KEY = 1: the firmware wrote zeros instead of a signature (evidence.md §1.5).
   log.expect(
@@ -36,12 +40,15 @@ export function checkStructure(log: CheckLog, report: SnpReport, options: SnpPol
   if (report.cpuid) {
     const ok =
       report.product !== undefined && (options.product === undefined || report.product === options.product);
-    log.expect(
+    const cpuid = report.cpuid;
+    expectLazy(
+      log,
       "snp.product",
       ok,
-      options.product ?? "a known product (Milan, Genoa, Turin)",
-      report.product ??
-        `unknown CPUID family 0x${report.cpuid.family.toString(16)} model 0x${report.cpuid.model.toString(16)}`,
+      () => options.product ?? "a known product (Milan, Genoa, Turin)",
+      () =>
+        report.product ??
+        `unknown CPUID family 0x${cpuid.family.toString(16)} model 0x${cpuid.model.toString(16)}`,
     );
   }
 }

@@ -1,9 +1,30 @@
-/** Small helpers shared by the SNP check modules. */
-export const hex = (b: Uint8Array): string => Buffer.from(b).toString("hex");
+/** Small helpers shared by the SNP check modules. They run on every verification, so none copies its input. */
+import type { CheckLog } from "../../types.ts";
 
-export const bytesEqual = (a: Uint8Array, b: Uint8Array): boolean => Buffer.from(a).equals(Buffer.from(b));
+/** A Buffer view of the same memory (Buffer.from(uint8Array) would copy). */
+const view = (b: Uint8Array): Buffer => Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+
+export const hex = (b: Uint8Array): string => view(b).toString("hex");
+
+export const bytesEqual = (a: Uint8Array, b: Uint8Array): boolean => view(a).equals(view(b));
 
 export const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+/**
+ * `log.expect` whose expected/actual texts are built only when the check fails: the texts of passing checks are
+ * never recorded, and formatting them on every verification is most of a verifier's non-crypto cost.
+ */
+export function expectLazy(
+  log: CheckLog,
+  check: string,
+  ok: boolean,
+  expected: () => string,
+  actual: () => string,
+): boolean {
+  if (ok) log.pass(check);
+  else log.fail(check, expected(), actual());
+  return ok;
+}
 
 /** Trustee's `regularize_data`: zero-pad to `size`, or truncate when longer. */
 export function regularize(data: Uint8Array, size: number): Uint8Array {

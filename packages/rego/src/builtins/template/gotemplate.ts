@@ -241,7 +241,16 @@ function parsePipe(text: string, allowDecl = true): Pipe {
 }
 
 /** Parses the chunk list into a tree; returns the nodes and the terminating keyword. */
-function parseList(items: (string | Action)[], at: { i: number }, stops: string[]): [Node[], string] {
+/** Bounds {{if}}/{{range}}/{{with}} nesting so a hostile template cannot exhaust the stack. */
+const MAX_NESTING = 200;
+
+function parseList(
+  items: (string | Action)[],
+  at: { i: number },
+  stops: string[],
+  depth = 0,
+): [Node[], string] {
+  if (depth > MAX_NESTING) throw new TemplateError("template: template:1: actions nested too deeply");
   const nodes: Node[] = [];
   while (at.i < items.length) {
     const item = items[at.i++]!;
@@ -259,7 +268,7 @@ function parseList(items: (string | Action)[], at: { i: number }, stops: string[
       case "if":
       case "with":
       case "range": {
-        nodes.push(parseControl(word, rest, items, at));
+        nodes.push(parseControl(word, rest, items, at, depth + 1));
         break;
       }
       case "break":
@@ -288,23 +297,24 @@ function parseControl(
   pipeText: string,
   items: (string | Action)[],
   at: { i: number },
+  depth: number,
 ): Node {
   const pipe = parsePipe(pipeText);
-  const [then, stop] = parseList(items, at, ["else", "end"]);
+  const [then, stop] = parseList(items, at, ["else", "end"], depth);
   const stopItem = items[at.i++] as Action;
   let elseNodes: Node[] = [];
   if (stop === "else") {
     const after = stopItem.text.slice(4).trim();
     if (after.startsWith("if ") && word === "if") {
       // {{else if x}} … is sugar for {{else}}{{if x}} … {{end}}{{end}}, sharing the final {{end}}.
-      elseNodes = [parseControl("if", after.slice(3), items, at)];
+      elseNodes = [parseControl("if", after.slice(3), items, at, depth + 1)];
       return { kind: word, pipe, then, else: elseNodes };
     }
     if (after.startsWith("with ") && word === "with") {
-      elseNodes = [parseControl("with", after.slice(5), items, at)];
+      elseNodes = [parseControl("with", after.slice(5), items, at, depth + 1)];
       return { kind: word, pipe, then, else: elseNodes };
     }
-    const [e] = parseList(items, at, ["end"]);
+    const [e] = parseList(items, at, ["end"], depth);
     at.i++;
     elseNodes = e;
   }

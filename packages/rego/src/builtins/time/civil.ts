@@ -94,7 +94,9 @@ export function loadZone(name: string): Zone {
     });
     abbrev = [
       new Intl.DateTimeFormat("en-US", { timeZone: ianaName, timeZoneName: "short" }),
-      ...abbreviationLocales(ianaName).map((l) => new Intl.DateTimeFormat(l, { timeZone: ianaName, timeZoneName: "short" })),
+      ...abbreviationLocales(ianaName).map(
+        (l) => new Intl.DateTimeFormat(l, { timeZone: ianaName, timeZoneName: "short" }),
+      ),
     ];
   } catch {
     throw new UnknownZoneError(`unknown time zone ${name}`);

@@ -1,0 +1,153 @@
+/**
+ * Quote-level checks: header, trailing bytes, the PCK chain and its shape, the QE report signature,
+ * the attestation-key binding and the quote signature (research §4.5 steps 1, 4–6, 8; §8 steps 15–19).
+ */
+import {
+  createHash,
+  createPublicKey,
+  verify as cryptoVerify,
+  type KeyObject,
+  type X509Certificate,
+} from "node:crypto";
+import type { IntelTrustRoot } from "../intel/roots.ts";
+import { verifyChain } from "./chain.ts";
+import { commonName, hasIntelName } from "./collateral-verify.ts";
+import { allZero, hex, type Context, type PckInfo } from "./context.ts";
+import { parsePckExtensions, splitPemChain } from "./pck.ts";
+import { ATT_KEY_TYPE_ECDSA_P256, CERT_DATA_PCK_CHAIN, INTEL_QE_VENDOR_ID, type DcapQuote } from "./quote.ts";
+
+/** Raw P-256 x‖y (64 bytes, as in quotes) to a public key. */
+function p256Key(xy: Uint8Array): KeyObject | undefined {
+  try {
+    return createPublicKey({
+      key: {
+        kty: "EC",
+        crv: "P-256",
+        x: Buffer.from(xy.subarray(0, 32)).toString("base64url"),
+        y: Buffer.from(xy.subarray(32, 64)).toString("base64url"),
+      },
+      format: "jwk",
+    });
+  } catch {
+    return undefined;
+  }
+}
+
+function p1363Valid(data: Uint8Array, key: KeyObject, sig: Uint8Array): boolean {
+  try {
+    return cryptoVerify("sha256", data, { key, dsaEncoding: "ieee-p1363" }, sig);
+  } catch {
+    return false;
+  }
+}
+
+export function checkHeader(ctx: Context, q: DcapQuote): void {
+  const { log, p } = ctx;
+  // dcap-qvl verify_impl: SGX quotes are v3, TDX quotes v4 or v5.
+  const versions = p === "tdx" ? [4, 5] : [3];
+  log.expect(
+    `${p}.header.version`,
+    versions.includes(q.header.version),
+    versions.join(" or "),
+    String(q.header.version),
+  );
+  log.expect(
+    `${p}.header.att_key_type`,
+    q.header.attKeyType === ATT_KEY_TYPE_ECDSA_P256,
+    "2 (ECDSA P-256)",
+    String(q.header.attKeyType),
+  );
+  log.expect(
+    `${p}.header.qe_vendor_id`,
+    hex(q.header.qeVendorId) === INTEL_QE_VENDOR_ID,
+    INTEL_QE_VENDOR_ID,
+    hex(q.header.qeVendorId),
+  );
+  // Real quotes come in fixed buffers padded with zeros (research §4.3): only zero padding is accepted.
+  log.expect(
+    `${p}.trailing_bytes`,
+    allZero(q.trailing),
+    "only zero bytes after the quote",
+    `${q.trailing.length} bytes, not all zero`,
+  );
+}
+
+/** Intel PCK CA subject CNs: the PCK leaf must be issued by one of them, itself issued by the root (Intel PCK profile). */
+const PCK_CA_NAMES = ["Intel SGX PCK Platform CA", "Intel SGX PCK Processor CA"];
+
+function pckChainShape(certs: X509Certificate[], root: IntelTrustRoot): string | undefined {
+  const ca = certs[1];
+  if (!ca || !certs[0]!.checkIssued(ca)) return "the PCK certificate is not accompanied by its issuing CA";
+  if (!hasIntelName(ca, PCK_CA_NAMES, root)) return `PCK issuer is "${commonName(ca)}"`;
+  if (!ca.checkIssued(root.cert)) return "the PCK CA is not issued directly by the root";
+  return undefined;
+}
+
+export function checkSignatures(ctx: Context, q: DcapQuote): PckInfo | undefined {
+  const { log, p } = ctx;
+  const cd = q.certification;
+  let pck: PckInfo | undefined;
+  if (
+    log.expect(
+      `${p}.pck.cert_data_type`,
+      cd.pckCertDataType === CERT_DATA_PCK_CHAIN,
+      "5 (PCK certificate chain)",
+      String(cd.pckCertDataType),
+    )
+  ) {
+    let ders: Uint8Array[] | undefined;
+    try {
+      ders = splitPemChain(cd.pckCertData);
+    } catch (error) {
+      log.fail(`${p}.pck.chain`, "a PEM PCK certificate chain", (error as Error).message);
+    }
+    if (ders) {
+      const chain = verifyChain(ders, ctx.roots, ctx.now, "PCK certificate chain");
+      if (
+        log.expect(
+          `${p}.pck.chain`,
+          chain.ok,
+          "PCK chain to a pinned Intel SGX root, valid now",
+          chain.reason ?? "ok",
+        )
+      ) {
+        ctx.usedRoots.push(chain.root!);
+        const shape = pckChainShape(chain.certs, chain.root!);
+        if (shape)
+          log.fail(`${p}.pck.chain_shape`, "PCK leaf ← Intel SGX PCK Platform/Processor CA ← root", shape);
+        try {
+          const ext = parsePckExtensions(ders[0]!);
+          pck = { ext, leaf: chain.certs[0]! };
+          if (chain.certs.length > 1) pck.issuer = { cert: chain.certs[1]!, der: ders[1]! };
+          log.pass(`${p}.pck.extensions`);
+        } catch (error) {
+          log.fail(
+            `${p}.pck.extensions`,
+            "Intel SGX extensions in the PCK certificate",
+            (error as Error).message,
+          );
+        }
+      }
+    }
+  }
+  if (pck) {
+    const ok = p1363Valid(cd.qeReport.raw, pck.leaf.publicKey, cd.qeReportSignature);
+    log.expect(`${p}.qe_report.signature`, ok, "QE report signed by the PCK key", ok ? "valid" : "invalid");
+  } else {
+    log.fail(`${p}.qe_report.signature`, "QE report signed by the PCK key", "no verified PCK certificate");
+  }
+  // The QE vouches for the attestation key: REPORT_DATA = SHA-256(attestation key ‖ QE auth data) ‖ 32 zero bytes.
+  const digest = createHash("sha256").update(q.attestationKey).update(cd.qeAuthData).digest();
+  const rd = cd.qeReport.reportData;
+  const bound = Buffer.compare(digest, Buffer.from(rd.subarray(0, 32))) === 0 && allZero(rd.subarray(32));
+  log.expect(`${p}.qe_report.binding`, bound, `QE REPORT_DATA = ${digest.toString("hex")} ‖ 00…`, hex(rd));
+  const attKey = p256Key(q.attestationKey);
+  const sigOk = attKey !== undefined && p1363Valid(q.signedRegion, attKey, q.signature);
+  log.expect(
+    `${p}.quote.signature`,
+    sigOk,
+    "quote signed by the attestation key",
+    attKey ? (sigOk ? "valid" : "invalid") : "attestation key is not a P-256 point",
+  );
+  return pck;
+}

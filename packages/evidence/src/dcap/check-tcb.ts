@@ -1,0 +1,202 @@
+/**
+ * Collateral-level checks and Intel's TCB evaluation for one quote: collateral authenticity and
+ * freshness, revocation, FMSPC/PCE-ID, TCB level, TDX module, QE identity, convergence and TD relaunch
+ * (research §4.5 steps 0–3, 7, 9–10; §4.8). Missing collateral never fails open.
+ */
+import { createHash } from "node:crypto";
+import type { TcbStatus } from "../types.ts";
+import type { IntelTrustRoot } from "../intel/roots.ts";
+import { supplementalClaims } from "./claims.ts";
+import { collateralShapeError, missingCollateral } from "./collateral.ts";
+import { verifyCollateral, type VerifiedCollateral } from "./collateral-verify.ts";
+import { hex, type Context, type PckInfo } from "./context.ts";
+import { normalizeSerial } from "./crl.ts";
+import { BODY_TD_REPORT15, type DcapQuote, type TdReport } from "./quote.ts";
+import { asTcbStatus, convergeTcbStatus, evaluateQeIdentity } from "./tcb-info.ts";
+import { checkForRelaunch, evaluatePlatform, type PlatformEvaluation } from "./tcb-status.ts";
+
+/** SHA-384 of the root's uncompressed public key: Intel QVL's `root_key_id` (matches Trustee's sample). */
+function rootKeyId(root: IntelTrustRoot): string {
+  const spki = root.cert.publicKey.export({ type: "spki", format: "der" });
+  return createHash("sha384")
+    .update(spki.subarray(spki.length - 65))
+    .digest("hex");
+}
+
+export interface TcbOutcome {
+  status: TcbStatus;
+  advisoryIds: string[];
+  claims: Record<string, unknown>;
+}
+
+export function checkCollateral(ctx: Context, q: DcapQuote, pck: PckInfo | undefined): TcbOutcome {
+  const { log, p, now } = ctx;
+  const c = ctx.options.collateral;
+  const missing = missingCollateral(c);
+  if (missing.length > 0) {
+    log.fail(
+      `${p}.collateral.missing`,
+      "tcbInfo, qeIdentity, rootCaCrl and pckCrl (with signatures and issuer chains)",
+      `missing: ${missing.join(", ")}`,
+    );
+  }
+  if (!c) return { status: "Unknown", advisoryIds: [], claims: {} };
+  const shapeError = collateralShapeError(c);
+  if (shapeError) {
+    log.fail(
+      `${p}.collateral.format`,
+      "DcapCollateral: JSON texts and PEM chains as strings, CRLs as bytes",
+      shapeError,
+    );
+    return { status: "Unknown", advisoryIds: [], claims: {} };
+  }
+  const v: VerifiedCollateral = verifyCollateral(c, p, ctx.roots, now, log, pck?.issuer);
+  ctx.usedRoots.push(...v.roots);
+
+  if (v.rootCrl) {
+    const revoked = [
+      ...(pck?.issuer ? [{ what: "PCK CA", serial: pck.issuer.cert.serialNumber }] : []),
+      ...v.intermediateSerials,
+    ].filter((s) => v.rootCrl!.revoked.has(normalizeSerial(s.serial)));
+    log.expect(
+      `${p}.collateral.ca_revocation`,
+      revoked.length === 0,
+      "no intermediate CA revoked by the root CA CRL",
+      revoked.map((r) => `${r.what} ${r.serial}`).join(", "),
+    );
+  }
+  if (v.pckCrl && pck) {
+    const serial = pck.leaf.serialNumber;
+    log.expect(
+      `${p}.pck.revocation`,
+      !v.pckCrl.revoked.has(normalizeSerial(serial)),
+      "PCK certificate not on the PCK CRL",
+      `serial ${serial} revoked`,
+    );
+  }
+
+  let status: TcbStatus | undefined;
+  const advisory = new Set<string>();
+  let tcbDate: string | undefined;
+  let evaluable = missing.length === 0;
+  let launch: PlatformEvaluation | undefined;
+  let current: PlatformEvaluation | undefined;
+
+  if (v.tcbInfo && pck) {
+    const info = v.tcbInfo;
+    const fmspc = hex(pck.ext.fmspc);
+    const fmOk = log.expect(
+      `${p}.tcb.fmspc`,
+      fmspc === info.fmspc.toLowerCase(),
+      info.fmspc.toLowerCase(),
+      fmspc,
+    );
+    const pceId = hex(pck.ext.pceId);
+    const peOk = log.expect(
+      `${p}.tcb.pce_id`,
+      pceId === info.pceId.toLowerCase(),
+      info.pceId.toLowerCase(),
+      pceId,
+    );
+    if (fmOk && peOk) {
+      const td = q.tee === "tdx" ? (q.body as TdReport) : undefined;
+      const base = { cpuSvnComponents: pck.ext.cpuSvnComponents, pceSvn: pck.ext.pceSvn };
+      const tdInput = (teeTcbSvn: Uint8Array) => ({
+        ...base,
+        td: { teeTcbSvn, mrSignerSeam: td!.mrSignerSeam, seamAttributes: td!.seamAttributes },
+      });
+      launch = evaluatePlatform(info, td ? tdInput(td.teeTcbSvn) : base);
+      if (launch.platformStatus) log.pass(`${p}.tcb.level`, launch.platformStatus);
+      if (launch.moduleDetail) log.pass(`${p}.tdx_module.identity`, launch.moduleDetail);
+      if (launch.unsupported) {
+        const expected =
+          launch.unsupported.check === "tcb.level"
+            ? "a TCB level the platform meets"
+            : "the TDX module matching a tcbInfo module identity";
+        log.fail(`${p}.${launch.unsupported.check}`, expected, launch.unsupported.reason);
+        evaluable = false;
+      }
+      tcbDate = launch.tcbDate;
+      for (const a of launch.advisoryIds) advisory.add(a);
+      // TD 1.5: the TCB the platform runs now (TEE_TCB_SVN2) decides whether a relaunch is advised.
+      if (td?.teeTcbSvn2 && q.bodyType === BODY_TD_REPORT15 && !launch.unsupported) {
+        current = evaluatePlatform(info, tdInput(td.teeTcbSvn2));
+        if (current.unsupported) {
+          log.fail(
+            `${p}.tcb.current_level`,
+            "TEE_TCB_SVN2 meeting a TCB level and module identity",
+            current.unsupported.reason,
+          );
+          evaluable = false;
+        } else {
+          log.pass(`${p}.tcb.current_level`, current.platformStatus);
+        }
+      }
+    } else {
+      evaluable = false;
+    }
+  } else {
+    evaluable = false;
+  }
+
+  let qeStatus: TcbStatus | undefined;
+  if (v.qeIdentity) {
+    const qe = q.certification.qeReport;
+    const ev = evaluateQeIdentity(v.qeIdentity, qe);
+    const matched = log.expect(
+      `${p}.qe_identity.match`,
+      ev.mismatches.length === 0,
+      "QE matching the signed QE identity",
+      `mismatch: ${ev.mismatches.join(", ")}`,
+    );
+    if (!matched) evaluable = false;
+    if (ev.level) {
+      log.pass(`${p}.qe_identity.tcb_level`, ev.level.tcbStatus);
+      qeStatus = asTcbStatus(ev.level.tcbStatus);
+      for (const a of ev.level.advisoryIDs) advisory.add(a);
+    } else {
+      log.fail(
+        `${p}.qe_identity.tcb_level`,
+        "a QE identity TCB level the QE meets",
+        `QE ISVSVN ${qe.isvSvn} below every level`,
+      );
+      evaluable = false;
+    }
+  } else {
+    evaluable = false;
+  }
+
+  if (launch?.platformStatus && qeStatus && evaluable) {
+    const converge = (e: PlatformEvaluation): TcbStatus =>
+      convergeTcbStatus(e.platformStatus!, [qeStatus, ...(e.moduleStatus ? [e.moduleStatus] : [])]);
+    status = converge(launch);
+    if (current?.platformStatus) status = checkForRelaunch(status, converge(current));
+    log.expect(
+      `${p}.tcb.status`,
+      status !== "Revoked" && status !== "Unknown",
+      "a TCB status other than Revoked",
+      status,
+    );
+  }
+  const advisoryIds = [...advisory].sort();
+  const finalStatus = status ?? "Unknown";
+  const supp: Parameters<typeof supplementalClaims>[0] = {
+    tcbStatus: finalStatus,
+    collateralExpired: !v.fresh || missing.length > 0,
+    advisoryIds,
+  };
+  if (tcbDate) supp.tcbDate = tcbDate;
+  if (v.issueDates.length) {
+    supp.earliestIssueDate = new Date(Math.min(...v.issueDates.map((d) => d.getTime())));
+    supp.latestIssueDate = new Date(Math.max(...v.issueDates.map((d) => d.getTime())));
+  }
+  if (v.expirationDates.length)
+    supp.earliestExpirationDate = new Date(Math.min(...v.expirationDates.map((d) => d.getTime())));
+  if (v.pckCrl?.crlNumber !== undefined) supp.pckCrlNum = v.pckCrl.crlNumber;
+  if (v.rootCrl?.crlNumber !== undefined) supp.rootCaCrlNum = v.rootCrl.crlNumber;
+  if (v.tcbInfo) supp.tcbEvalNum = v.tcbInfo.tcbEvaluationDataNumber;
+  if (pck) supp.pck = pck.ext;
+  const root = ctx.usedRoots[0];
+  if (root) supp.rootKeyId = rootKeyId(root);
+  return { status: finalStatus, advisoryIds, claims: supplementalClaims(supp) };
+}

@@ -1,0 +1,148 @@
+/**
+ * graphql.* builtins (OPA v1/topdown/graphql.go) over a gqlparser-compatible parser and validator
+ * (./graphql/): ASTs as OPA returns them (gqlparser structs as JSON, nulls and empties pruned) and
+ * errors as "<message> in GraphQL string at location <line>:<column>".
+ */
+import { fromJS, toJSONText } from "../value/json.ts";
+import { RObject, typeName, type Value } from "../value/value.ts";
+import { operandTypeError } from "../errors.ts";
+import { fail, stringOperand } from "./operands-b.ts";
+import { GraphQLSyntaxError } from "./graphql/lexer.ts";
+import { parseQueryDocument, parseSchemaDocument, prune, type Json, type Obj } from "./graphql/parser.ts";
+import { buildSchema, GraphQLValidationError, validateQuery } from "./graphql/validate.ts";
+import type { BuiltinDef } from "./types.ts";
+
+/** Any parse or validation failure, already formatted as OPA reports it. */
+class GraphQLError extends Error {}
+
+function located(e: unknown): never {
+  // OPA trims the final period of validation messages only (graphql.go validateQuery).
+  if (e instanceof GraphQLSyntaxError)
+    throw new GraphQLError(`${e.message} in GraphQL string at location ${e.line}:${e.column}`);
+  if (e instanceof GraphQLValidationError) {
+    throw new GraphQLError(
+      `${e.message.replace(/\.$/, "")} in GraphQL string at location ${e.line}:${e.column}`,
+    );
+  }
+  throw e;
+}
+
+function query(text: string): Obj {
+  try {
+    return parseQueryDocument(text);
+  } catch (e) {
+    return located(e);
+  }
+}
+
+function schema(text: string): Obj {
+  try {
+    return parseSchemaDocument(text);
+  } catch (e) {
+    return located(e);
+  }
+}
+
+/** A query or schema operand: GraphQL text, or a previously returned AST object. */
+function document(v: Value, pos: number, name: string, parse: (s: string) => Obj): Obj {
+  if (typeof v === "string") return parse(v);
+  if (v instanceof RObject) return JSON.parse(toJSONText(v)) as Obj;
+  throw operandTypeError(name, pos, "string or object", typeName(v));
+}
+
+const asValue = (doc: Json): Value => fromJS(prune(doc));
+
+function verify(queryDoc: Obj, schemaDoc: Obj): void {
+  try {
+    validateQuery(buildSchema(schemaDoc), queryDoc);
+  } catch (e) {
+    located(e);
+  }
+}
+
+function run<T>(name: string, f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    // Input nested deeper than recursion allows: a clear error rather than a crash.
+    if (e instanceof RangeError && /call stack/.test(e.message)) throw fail(name, "input nesting too deep");
+    if (e instanceof GraphQLError) throw fail(name, e.message);
+    throw e;
+  }
+}
+
+function attempt(f: () => void): boolean {
+  try {
+    f();
+    return true;
+  } catch (e) {
+    if (e instanceof GraphQLError || e instanceof GraphQLValidationError || e instanceof GraphQLSyntaxError)
+      return false;
+    throw e;
+  }
+}
+
+export const graphqlBuiltins: BuiltinDef[] = [
+  {
+    name: "graphql.parse_query",
+    arity: 1,
+    fn: ([q]) =>
+      run("graphql.parse_query", () => asValue(query(stringOperand("graphql.parse_query", q!, 1)))),
+  },
+  {
+    name: "graphql.parse_schema",
+    arity: 1,
+    fn: ([s]) =>
+      run("graphql.parse_schema", () => asValue(schema(stringOperand("graphql.parse_schema", s!, 1)))),
+  },
+  {
+    name: "graphql.parse",
+    arity: 2,
+    fn: ([q, s]) =>
+      run("graphql.parse", () => {
+        const queryDoc = document(q!, 1, "graphql.parse", query);
+        const schemaDoc = document(s!, 2, "graphql.parse", schema);
+        verify(queryDoc, schemaDoc);
+        return [asValue(queryDoc), asValue(schemaDoc)];
+      }),
+  },
+  {
+    name: "graphql.parse_and_verify",
+    arity: 2,
+    fn: ([q, s]) => {
+      let result: Value = [false, new RObject(), new RObject()];
+      attempt(() => {
+        if (typeof q !== "string" && !(q instanceof RObject)) throw new GraphQLError("operand");
+        if (typeof s !== "string" && !(s instanceof RObject)) throw new GraphQLError("operand");
+        const queryDoc = document(q, 1, "graphql.parse_and_verify", query);
+        const schemaDoc = document(s, 2, "graphql.parse_and_verify", schema);
+        verify(queryDoc, schemaDoc);
+        result = [true, asValue(queryDoc), asValue(schemaDoc)];
+      });
+      return result;
+    },
+  },
+  {
+    name: "graphql.is_valid",
+    arity: 2,
+    fn: ([q, s]) =>
+      attempt(() => {
+        if (typeof q !== "string" && !(q instanceof RObject)) throw new GraphQLError("operand");
+        if (typeof s !== "string" && !(s instanceof RObject)) throw new GraphQLError("operand");
+        verify(document(q, 1, "graphql.is_valid", query), document(s, 2, "graphql.is_valid", schema));
+      }),
+  },
+  {
+    name: "graphql.schema_is_valid",
+    arity: 1,
+    fn: ([s]) =>
+      attempt(() => {
+        if (typeof s !== "string" && !(s instanceof RObject)) throw new GraphQLError("operand");
+        try {
+          buildSchema(document(s, 1, "graphql.schema_is_valid", schema));
+        } catch (e) {
+          located(e);
+        }
+      }),
+  },
+];
