@@ -53,10 +53,9 @@ export class Simulator {
   }
 
   /** The simulated AMD hierarchy and chip for a product line, created in the state directory on first use. */
-  amd(product: SnpProduct = "Milan"): Promise<AmdHierarchy> {
-    if (!SNP_PRODUCTS.includes(product)) {
-      return Promise.reject(new SimulatorInputError(`unknown SEV-SNP product ${String(product)}`));
-    }
+  async amd(product: SnpProduct = "Milan"): Promise<AmdHierarchy> {
+    if (!SNP_PRODUCTS.includes(product))
+      throw new SimulatorInputError(`unknown SEV-SNP product ${String(product)}`);
     let hierarchy = this.amdByProduct.get(product);
     if (!hierarchy) {
       hierarchy = AmdHierarchy.open(this.state, product, this.clock.now());
@@ -86,7 +85,7 @@ export class Simulator {
    * /sys/kernel/config/tsm/report). `launch` fixes what a booted guest cannot change: measurement, host data,
    * policy, TCB… REPORT_DATA comes from inblob and (SNP) VMPL from privlevel, per request.
    */
-  tsmDevice(
+  async tsmDevice(
     root: string,
     launch:
       | ({ tee: "snp" } & Omit<SimulatedSnpOptions, "reportData" | "vmpl">)

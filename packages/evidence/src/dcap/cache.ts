@@ -1,10 +1,18 @@
 /**
- * Bounded, content-addressed caches for the expensive and repeatable parts of DCAP verification
- * (certificate and CRL parsing, chain and collateral signature checks). Keys are SHA-256 digests of
- * the exact bytes, so a cached answer can only ever be reused for identical input; time-dependent
- * checks (validity, freshness) are never cached.
+ * Bounded caches for the expensive and repeatable parts of DCAP verification (certificate and CRL
+ * parsing, chain and collateral signature checks, public-key import). Every key is the EXACT input
+ * (a string, or bytes as a one-char-per-byte string, or an immutable object by identity), so a
+ * cached answer can only ever be reused for identical input. Keys are never digests computed per
+ * call: hashing kilobytes of collateral on every verification cost more than the ECDSA checks it
+ * was meant to save (issue #2). Time-dependent checks (validity, freshness) are never cached.
  */
-import { createHash } from "node:crypto";
+
+/** Anything `clearDcapVerificationCache()` must empty. */
+interface Clearable {
+  clear(): void;
+}
+
+const registry: Clearable[] = [];
 
 /** A small LRU map: the least recently used entry goes when the bound is reached. */
 export class BoundedCache<V> {
@@ -12,7 +20,7 @@ export class BoundedCache<V> {
   readonly #map = new Map<string, V>();
   constructor(max: number) {
     this.#max = max;
-    registry.push(this as BoundedCache<unknown>);
+    registry.push(this);
   }
   get(key: string): V | undefined {
     const v = this.#map.get(key);
@@ -43,20 +51,75 @@ export class BoundedCache<V> {
   }
 }
 
-const registry: BoundedCache<unknown>[] = [];
+/**
+ * Values derived from an immutable object (an `X509Certificate`, a cached `ParsedCrl`), remembered
+ * by the object's identity: the object cannot change, so identity is content. Entries die with
+ * their object.
+ */
+export class IdentityMemo<K extends object, V> {
+  #map = new WeakMap<K, V>();
+  constructor() {
+    registry.push(this);
+  }
+  getOrSet(key: K, make: () => V): V {
+    const hit = this.#map.get(key);
+    if (hit !== undefined) return hit;
+    const value = make();
+    this.#map.set(key, value);
+    return value;
+  }
+  clear(): void {
+    this.#map = new WeakMap<K, V>();
+  }
+}
+
+/**
+ * Values derived from caller-owned bytes (collateral CRLs). Callers pass the same long-lived
+ * `Uint8Array` on every verification, so the fast path finds it by identity; because the caller
+ * could have changed its contents since, a hit is only used when a private snapshot of the bytes
+ * still compares equal (a memcmp, far cheaper than hashing). Other arrays with the same bytes share
+ * the entry through an exact-bytes key.
+ */
+export class BytesMemo<V> {
+  #byObject = new WeakMap<Uint8Array, { snapshot: Buffer; value: V }>();
+  readonly #byContent: BoundedCache<V>;
+  constructor(max: number) {
+    this.#byContent = new BoundedCache<V>(max);
+    registry.push(this);
+  }
+  getOrSet(bytes: Uint8Array, make: () => V): V {
+    const known = this.#byObject.get(bytes);
+    if (known !== undefined && known.snapshot.equals(bytes)) return known.value;
+    const value = this.#byContent.getOrSet(bytesKey(bytes), make);
+    this.#byObject.set(bytes, { snapshot: Buffer.from(bytes), value });
+    return value;
+  }
+  clear(): void {
+    this.#byObject = new WeakMap();
+  }
+}
 
 /** Forget every cached parse and signature result (tests, or after a trust-store change). */
 export function clearDcapVerificationCache(): void {
   for (const cache of registry) cache.clear();
 }
 
-/** SHA-256 over length-prefixed parts: distinct part lists never collide by concatenation. */
-export function contentKey(...parts: (Uint8Array | string)[]): string {
-  const h = createHash("sha256");
-  for (const part of parts) {
-    const bytes = typeof part === "string" ? Buffer.from(part, "utf8") : part;
-    h.update(`${bytes.length}:`);
-    h.update(bytes);
-  }
-  return h.digest("hex");
+/** A view of `b` as a Buffer, without copying. */
+export function bufferView(b: Uint8Array): Buffer {
+  return Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+}
+
+/**
+ * The exact bytes as a string, one char per byte: an identity-safe Map key (two inputs share a key
+ * only when byte-identical), cheaper than a digest (V8 hashes it once, then compares by memcmp).
+ */
+export function bytesKey(b: Uint8Array): string {
+  return bufferView(b).toString("latin1");
+}
+
+/** An exact key for a list of byte strings: each part length-prefixed, so no two lists collide. */
+export function bytesListKey(parts: Uint8Array[]): string {
+  let key = "";
+  for (const part of parts) key += `${part.byteLength}:${bytesKey(part)}`;
+  return key;
 }

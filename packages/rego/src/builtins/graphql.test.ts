@@ -107,6 +107,24 @@ test("graphql validation: valid queries, rule violations, schema errors", () => 
   assert.equal(call("graphql.schema_is_valid", 5), false);
 });
 
+test("graphql argument values, variable positions and fragment spreads", () => {
+  const valid = (q: string): Value | undefined => call("graphql.is_valid", q, SCHEMA);
+  assert.equal(valid('{ hero(episode: "JEDI") { name } }'), false);
+  assert.equal(valid("{ hero(episode: SITH) { name } }"), false);
+  assert.equal(valid("{ search(text: 5) { __typename } }"), false);
+  assert.equal(valid("query($t: Int) { search(text: $t) { __typename } }"), false);
+  assert.equal(valid("query($e: Episode) { hero(episode: $e) { name } }"), false);
+  assert.equal(valid("query($e: Episode = JEDI) { hero(episode: $e) { name } }"), true);
+  assert.equal(valid("{ hero(episode: JEDI) { ... on SearchResult { __typename } } }"), true);
+  assert.equal(valid("{ search(text: null) { ... on Character { name } } }"), true);
+  rejects(
+    'Expected type Episode!, found "JEDI" in GraphQL string at location 1:18',
+    "graphql.parse",
+    '{ hero(episode: "JEDI") { name } }',
+    SCHEMA,
+  );
+});
+
 test("deeply nested documents fail cleanly", () => {
   rejects(
     "document nesting too deep",

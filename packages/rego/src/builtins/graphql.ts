@@ -5,7 +5,7 @@
  */
 import { fromJS, toJSONText } from "../value/json.ts";
 import { RObject, typeName, type Value } from "../value/value.ts";
-import { operandTypeError } from "../errors.ts";
+import { BuiltinError } from "../errors.ts";
 import { fail, stringOperand } from "./operands-b.ts";
 import { GraphQLSyntaxError } from "./graphql/lexer.ts";
 import { parseQueryDocument, parseSchemaDocument, prune, type Json, type Obj } from "./graphql/parser.ts";
@@ -47,7 +47,11 @@ function schema(text: string): Obj {
 function document(v: Value, pos: number, name: string, parse: (s: string) => Obj): Obj {
   if (typeof v === "string") return parse(v);
   if (v instanceof RObject) return JSON.parse(toJSONText(v)) as Obj;
-  throw operandTypeError(name, pos, "string or object", typeName(v));
+  // OPA: builtins.NewOperandTypeErr(pos, x, "string", "object"), with positions 0 and 1 as written.
+  throw new BuiltinError(
+    "eval_type_error",
+    `${name}: operand ${pos} must be one of {string, object} but got ${typeName(v)}`,
+  );
 }
 
 const asValue = (doc: Json): Value => fromJS(prune(doc));
@@ -100,8 +104,8 @@ export const graphqlBuiltins: BuiltinDef[] = [
     arity: 2,
     fn: ([q, s]) =>
       run("graphql.parse", () => {
-        const queryDoc = document(q!, 1, "graphql.parse", query);
-        const schemaDoc = document(s!, 2, "graphql.parse", schema);
+        const queryDoc = document(q!, 0, "graphql.parse", query);
+        const schemaDoc = document(s!, 1, "graphql.parse", schema);
         verify(queryDoc, schemaDoc);
         return [asValue(queryDoc), asValue(schemaDoc)];
       }),

@@ -65,3 +65,15 @@ test("deeply nested schemas and documents end in typed errors or results", () =>
   const r = call("json.verify_schema", deep(20000));
   assert.match(r, /^\[(true,null|false,"jsonschema: .*")\]$/);
 });
+
+test("schema patterns run on RE2: Go syntax, linear time", () => {
+  const schema = parseJSON('{"properties": {"s": {"type": "string", "pattern": "^(a+)+$"}}}');
+  const evil = "a".repeat(5000) + "!";
+  assert.match(
+    call("json.match_schema", RObject.fromRecord({ s: evil }), schema),
+    /^\[false,\[\{"desc":"Does not match pattern/,
+  );
+  assert.equal(call("json.match_schema", RObject.fromRecord({ s: "aaa" }), schema), "[true,[]]");
+  const goSyntax = parseJSON('{"patternProperties": {"^\\\\pL+$": {"type": "integer"}}}');
+  assert.match(call("json.match_schema", RObject.fromRecord({ abc: "x" }), goSyntax), /^\[false,/);
+});

@@ -6,6 +6,7 @@
  */
 import AjvModule, { type ErrorObject, type ValidateFunction } from "ajv";
 import addFormatsModule from "ajv-formats";
+import { RE2JS } from "re2js";
 import { toJSONText } from "../value/json.ts";
 import { RObject, type Value } from "../value/value.ts";
 import { fail } from "./operands-b.ts";
@@ -20,7 +21,24 @@ const addFormats = ((addFormatsModule as unknown as { default?: unknown }).defau
   ajv: AjvInstance,
 ) => void;
 
-const ajv = new AjvClass({ allErrors: true, strict: false, addUsedSchema: false, validateSchema: true });
+/**
+ * "pattern" and "patternProperties" run on RE2 (re2js), as gojsonschema runs them on Go's regexp: the
+ * same dialect, and linear time, so a hostile schema pattern cannot hang evaluation.
+ */
+function re2RegExp(pattern: string): { test: (s: string) => boolean; toString: () => string } {
+  const re = RE2JS.compile(pattern);
+  // ajv keys its compiled-pattern cache by toString(), so it must identify the pattern.
+  return { test: (s: string) => re.matcher(s).find(), toString: () => `re2:${pattern}` };
+}
+re2RegExp.code = 'require("re2js").RE2JS';
+
+const ajv = new AjvClass({
+  allErrors: true,
+  strict: false,
+  addUsedSchema: false,
+  validateSchema: true,
+  code: { regExp: re2RegExp },
+});
 addFormats(ajv);
 
 class SchemaError extends Error {}

@@ -219,6 +219,11 @@ function fmtF(x: number, prec: number | undefined): string {
   return fixed(x, prec);
 }
 
+/** Go's strconv.FormatFloat(x, 'g', -1, 64): shortest digits, exponent form below 1e-4 or from 1e6. */
+export function goFormatFloat(x: number): string {
+  return (x < 0 || Object.is(x, -0) ? "-" : "") + fmtG(x, undefined, false, false);
+}
+
 function fmtG(x: number, prec: number | undefined, upper: boolean, sharp: boolean): string {
   let p = prec;
   if (p === 0) p = 1;

@@ -1,35 +1,19 @@
 /**
  * YAML builtins (OPA v1/topdown/encoding.go): yaml.marshal, yaml.unmarshal, yaml.is_valid. OPA goes
- * through sigs.k8s.io/yaml (go-yaml, YAML 1.1): we parse and print with the `yaml` package in its 1.1
- * schema (so `yes`/`no` are booleans and quoted when strings), keys sorted, block sequences unindented,
- * and report errors with go-yaml's "yaml: line N: …" shape.
+ * through sigs.k8s.io/yaml (go-yaml v2, YAML 1.1). Parsing uses the `yaml` package in its 1.1 schema
+ * (so `yes`/`no` are booleans), errors take go-yaml's "yaml: line N: …" shape; printing is
+ * goyaml-emit.ts, a port of go-yaml's output rules.
  */
 import YAML from "yaml";
 import { BuiltinError } from "../errors.ts";
 import { fromJS } from "../value/json.ts";
-import { RObject, RSet, type Value } from "../value/value.ts";
-import { goJSON } from "./encoding.ts";
+import type { Value } from "../value/value.ts";
+import { goYamlMarshal } from "./goyaml-emit.ts";
 import { builtinError, str } from "./operands.ts";
 import type { BuiltinDef } from "./types.ts";
 
 /** Refuse absurd documents (alias bombs, huge nesting) with a typed error instead of exhausting memory. */
 const MAX_ALIAS_COUNT = 1000;
-
-/** The JSON view OPA marshals: sets as sorted arrays, non-string keys as JSON text, keys sorted. */
-function toPlain(v: Value): unknown {
-  if (v === null || typeof v !== "object") return v;
-  if (Array.isArray(v)) return (v as readonly Value[]).map(toPlain);
-  if (v instanceof RSet) return v.sorted().map(toPlain);
-  const entries = [...(v as RObject).entries()].map(
-    ([k, x]) => [typeof k === "string" ? k : goJSON(k), toPlain(x)] as [string, unknown],
-  );
-  entries.sort((a, b) => Buffer.compare(Buffer.from(a[0]), Buffer.from(b[0])));
-  // A plain object (a JS Map would print as !!omap under YAML 1.1). Integer-like keys come first in
-  // ascending order, close to go-yaml's number-aware key order.
-  const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
-  for (const [k, x] of entries) out[k] = x;
-  return out;
-}
 
 function goYamlError(e: { message: string; code?: string; linePos?: readonly { line: number }[] }): string {
   const line = e.linePos?.[0]?.line ?? 1;
@@ -91,12 +75,7 @@ export const yamlBuiltins: BuiltinDef[] = [
   {
     name: "yaml.marshal",
     arity: 1,
-    fn: ([v]) =>
-      YAML.stringify(toPlain(v!), {
-        version: "1.1",
-        indentSeq: false,
-        lineWidth: 0,
-      }),
+    fn: ([v]) => goYamlMarshal(v!),
   },
   { name: "yaml.unmarshal", arity: 1, fn: (a) => parseYAML("yaml.unmarshal", str("yaml.unmarshal", a, 1)) },
   {

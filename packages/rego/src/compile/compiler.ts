@@ -11,6 +11,7 @@ import type { CBody, CExpr, CLit, CRule, CTerm, CWith, Callable, RuleNode } from
 import { Scope, SlotAllocator } from "./scope.ts";
 import { checkHead, reorderBody, type SafetyContext } from "./safety.ts";
 import { allSlots } from "./terms.ts";
+import { checkRecursion } from "./recursion.ts";
 
 export interface CompiledPolicy {
   root: RuleNode;
@@ -105,6 +106,7 @@ export class Compiler {
       }
     }
     this.checkConflicts(this.root);
+    if (this.errors.length === 0) this.errors.push(...checkRecursion(this.root));
     if (this.errors.length > 0)
       throw this.errors.length === 1 ? this.errors[0]! : new RegoErrors(this.errors);
     return { root: this.root, nodeCount: this.nodeCount };

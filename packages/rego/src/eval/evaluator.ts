@@ -47,6 +47,25 @@ export interface EvalOptions {
 
 type Mock = { fn?: Callable; value?: Value };
 
+const LIT_OK = -1;
+const LIT_FAIL = -2;
+const LIT_MISS = -3;
+
+const callTerms = new WeakMap<object, CTerm>();
+
+/** The call term of a call statement (cached: statements are immutable compiled IR). */
+function callTermOf(e: { fn: Callable; args: CTerm[] }, arity: number, loc: Location): CTerm {
+  let t = callTerms.get(e);
+  if (!t) {
+    t = { k: "call", fn: e.fn, args: e.args.slice(0, arity), loc };
+    callTerms.set(e, t);
+  }
+  return t;
+}
+
+/** Rule-tree nodes of compiled call paths (path arrays are immutable parts of the compiled IR). */
+const nodeByPath = new WeakMap<readonly string[], RuleNode>();
+
 /** "Not computable without enumeration": the caller falls back to continuation-passing evaluation. */
 const MISS = Symbol("miss");
 
@@ -89,10 +108,101 @@ export class Evaluation {
   // ------------------------------------------------------------------------------------ bodies
 
   evalBody(lits: CLit[], i: number, f: Frame, k: K): boolean {
-    if (i === lits.length) return k();
-    const lit = lits[i]!;
-    if (i + 1 === lits.length) return this.evalLit(lit, f, k);
-    return this.evalLit(lit, f, () => this.evalBody(lits, i + 1, f, k));
+    // Literals with at most one solution and no enumeration run in a loop without continuations;
+    // the vars they bind are unbound again when the rest of the body returns.
+    let bound: number[] | undefined;
+    let result = false;
+    for (; i < lits.length; i++) {
+      const r = this.directLit(lits[i]!, f);
+      if (r === LIT_MISS) break;
+      if (r === LIT_FAIL) {
+        if (bound) for (const slot of bound) f[slot] = undefined;
+        return false;
+      }
+      if (r >= 0) (bound ??= []).push(r);
+    }
+    if (i === lits.length) result = k();
+    else if (i + 1 === lits.length) result = this.evalLit(lits[i]!, f, k);
+    else {
+      const next = i + 1;
+      result = this.evalLit(lits[i]!, f, () => this.evalBody(lits, next, f, k));
+    }
+    if (bound) for (const slot of bound) f[slot] = undefined;
+    return result;
+  }
+
+  /**
+   * Evaluates a literal without continuations when it is deterministic: LIT_OK (succeeded, nothing
+   * bound), a slot number (succeeded, that slot was bound), LIT_FAIL, or LIT_MISS (use CPS).
+   */
+  private directLit(lit: CLit, f: Frame): number {
+    if (lit.with.length > 0) return LIT_MISS;
+    const e = lit.expr;
+    let ok: boolean;
+    switch (e.k) {
+      case "nop":
+        ok = true;
+        break;
+      case "print":
+        if (lit.negated) return LIT_MISS;
+        this.step(lit.loc);
+        this.doPrint(e.args, lit.loc, f);
+        return LIT_OK;
+      case "term": {
+        const v = this.direct(e.t, f);
+        if (v === MISS) return LIT_MISS;
+        ok = v !== undefined && v !== false;
+        break;
+      }
+      case "call": {
+        const arity = this.arityOf(e.fn);
+        if (e.args.length === arity) {
+          const v = this.direct(callTermOf(e, arity, lit.loc), f);
+          if (v === MISS) return LIT_MISS;
+          ok = v !== undefined && v !== false;
+          break;
+        }
+        const out = e.args[arity];
+        if (lit.negated || e.args.length !== arity + 1 || out?.k !== "var" || f[out.slot] !== undefined) return LIT_MISS;
+        const v = this.direct(callTermOf(e, arity, lit.loc), f);
+        if (v === MISS) return LIT_MISS;
+        this.step(lit.loc);
+        if (v === undefined) return LIT_FAIL;
+        f[out.slot] = v;
+        return out.slot;
+      }
+      case "unify": {
+        if (lit.negated) return LIT_MISS;
+        let a = e.a;
+        let b = e.b;
+        if (b.k === "var" && f[b.slot] === undefined) [a, b] = [b, a];
+        if (a.k === "var" && f[a.slot] === undefined) {
+          const v = this.direct(b, f);
+          if (v === MISS) return LIT_MISS;
+          this.step(lit.loc);
+          if (v === undefined) return LIT_FAIL;
+          f[a.slot] = v;
+          return a.slot;
+        }
+        if (this.hasUnboundPattern(a, f) || this.hasUnboundPattern(b, f)) return LIT_MISS;
+        const x = this.direct(a, f);
+        if (x === MISS) return LIT_MISS;
+        const y = x === undefined ? undefined : this.direct(b, f);
+        if (y === MISS) return LIT_MISS;
+        this.step(lit.loc);
+        return x !== undefined && y !== undefined && equals(x, y) ? LIT_OK : LIT_FAIL;
+      }
+      default:
+        return LIT_MISS;
+    }
+    this.step(lit.loc);
+    return ok !== lit.negated ? LIT_OK : LIT_FAIL;
+  }
+
+  private step(loc: Location): void {
+    if (++this.steps > this.limits.maxSteps) {
+      throw new RegoError("eval_limit_error", `evaluation exceeded ${this.limits.maxSteps} steps`, loc);
+    }
   }
 
   evalLit(lit: CLit, f: Frame, k: K): boolean {
@@ -686,7 +796,9 @@ export class Evaluation {
     });
   }
 
+  /** Path keys matter only for `with data…` overrides; without any, skip building them. */
   private childKey(pathKey: string, seg: string): string {
+    if (this.overridden === undefined) return "";
     return pathKey === "" ? seg : pathKey + "\u0000" + seg;
   }
 
@@ -880,13 +992,18 @@ export class Evaluation {
 
   private arityOf(fn: Callable): number {
     if (fn.kind === "builtin") return fn.def.arity;
-    return this.nodeAt(fn.path)?.arity ?? 0;
+    let node = nodeByPath.get(fn.path);
+    if (node === undefined) {
+      node = this.nodeAt(fn.path);
+      if (node) nodeByPath.set(fn.path, node);
+    }
+    return node?.arity ?? 0;
   }
 
   private callStatement(fn: Callable, args: CTerm[], loc: Location, f: Frame, k: K): boolean {
     const arity = this.arityOf(fn);
     if (args.length === arity) {
-      const v = this.direct({ k: "call", fn, args, loc }, f);
+      const v = this.direct({ k: "call", fn, args: args, loc }, f);
       if (v !== MISS) return v === undefined || v === false ? false : k();
     }
     if (args.length > arity) {
@@ -983,7 +1100,11 @@ export class Evaluation {
 
   /** Calls user function rules at `path`: all matching definitions must agree; memoised per query. */
   callUser(path: string[], args: Value[], loc: Location): Value | undefined {
-    const node = this.nodeAt(path);
+    let node = nodeByPath.get(path);
+    if (node === undefined) {
+      node = this.nodeAt(path);
+      if (node) nodeByPath.set(path, node);
+    }
     if (!node) return undefined;
     // Memoised on ground args, except when printing: prints are side effects the host expects to see
     // on every call (regorus, the Kata reference, re-evaluates calls).

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { parseModule } from "./index.ts";
+import { annotationToOPAJSON, metadataChain, parseModule, ruleMetadata } from "./index.ts";
 
 const MODULE = `# METADATA
 # description: The Rego test suite
@@ -114,4 +114,54 @@ test("annotation errors: misplaced scopes, empty blocks, bad references", () => 
 
 test("modules without METADATA carry no annotations", () => {
   assert.equal(parseModule("package p\n# just a comment\nq := 1").annotations, undefined);
+});
+
+test("rego.metadata.rule() and chain() lookups (conformance regometadatarule / regometadatachain)", () => {
+  const m0 = parseModule(
+    `# METADATA
+# description: The Rego test suite
+package testing
+
+# METADATA
+# scope: document
+# title: Testing annotations
+# authors:
+# - The OPA contributors
+p := "foo" if {
+	false
+}
+
+# METADATA
+# title: Another annotation
+p := x if {
+	x := rego.metadata.chain()
+}
+`,
+    { file: "test-0.rego" },
+  );
+  const [first, second] = m0.rules;
+  assert.equal(ruleMetadata(m0, first!), undefined);
+  assert.equal(ruleMetadata(m0, second!)?.title, "Another annotation");
+  const chain = metadataChain([m0], m0, second!).map((e) => [
+    e.path,
+    e.annotations && annotationToOPAJSON(e.annotations),
+  ]);
+  assert.deepEqual(chain, [
+    [["testing", "p"], { scope: "rule", title: "Another annotation" }],
+    [
+      ["testing", "p"],
+      { scope: "document", title: "Testing annotations", authors: [{ name: "The OPA contributors" }] },
+    ],
+    [["testing"], { scope: "package", description: "The Rego test suite" }],
+  ]);
+  // package annotations apply across the modules of a package
+  const a = parseModule("# METADATA\n# description: shared\npackage testing", { file: "a.rego" });
+  const b = parseModule("package testing\n\np := rego.metadata.chain()", { file: "b.rego" });
+  assert.deepEqual(
+    metadataChain([a, b], b, b.rules[0]!).map((e) => [e.path, e.annotations?.description]),
+    [
+      [["testing", "p"], undefined],
+      [["testing"], "shared"],
+    ],
+  );
 });

@@ -12,10 +12,13 @@
  * that start in column 1 hold YAML. The block applies to the next statement after it.
  */
 import { parse as parseYAML } from "yaml";
-import type { Annotations, Location, Package, Rule, Term } from "./ast.ts";
+import type { Annotations, Location, Module, Package, Rule, Term } from "./ast.ts";
 import { groundPrefix } from "./ground.ts";
 import { Tok, type Comment } from "./lexer.ts";
 import { Parser } from "./parser.ts";
+
+/** The rule each rule-targeted annotation directly precedes (kept out of the AST to keep it acyclic). */
+const annotatedRule = new WeakMap<Annotations, Rule>();
 
 /** A problem with a block, reported as a parse error at `loc`. */
 export interface AnnotationProblem {
@@ -254,10 +257,17 @@ export function buildAnnotations(
         loc: b.loc,
       });
     }
-    if (node?.kind === "rule")
-      annotations.push({ ...a, scope, target: { kind: "rule", ref: groundPrefix(node.rule.head.ref) } });
-    else if (node?.kind === "package")
+    if (node?.kind === "rule") {
+      const ann: Annotations = {
+        ...a,
+        scope,
+        target: { kind: "rule", ref: groundPrefix(node.rule.head.ref) },
+      };
+      annotatedRule.set(ann, node.rule);
+      annotations.push(ann);
+    } else if (node?.kind === "package") {
       annotations.push({ ...a, scope, target: { kind: "package", path: node.pkg.path } });
+    }
   }
   // OPA attachRuleAnnotations: document-scoped blocks apply to every rule at their path; a
   // rule-scoped block to the rules at its path below it, and is then used up.
@@ -276,4 +286,84 @@ export function buildAnnotations(
     if (used >= 0) pending.splice(used, 1);
   }
   return { annotations, problems };
+}
+
+// ---------------------------------------------------------------------------------------------- lookups
+
+/** A data path element: the JS value of a ref term (var names and strings as strings). */
+export type PathElement = string | number | bigint | boolean | null;
+
+function refValues(ref: readonly Term[]): PathElement[] {
+  return ref.map((t) => {
+    switch (t.type) {
+      case "var":
+        return t.name;
+      case "string":
+      case "number":
+      case "boolean":
+        return t.value;
+      default:
+        return null;
+    }
+  });
+}
+
+function samePath(a: readonly PathElement[], b: readonly PathElement[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+/**
+ * The rule-scoped annotation written directly above `rule`, if any (what `rego.metadata.rule()`
+ * returns; OPA getPrimaryRuleAnnotations picks the one declared closest to the rule).
+ */
+export function ruleMetadata(module: Module, rule: Rule): Annotations | undefined {
+  const own = (module.annotations ?? []).filter((a) => a.scope === "rule" && annotatedRule.get(a) === rule);
+  own.sort((x, y) => y.loc.row - x.loc.row || y.loc.col - x.loc.col);
+  return own[0];
+}
+
+export interface MetadataChainEntry {
+  /** The data path (without `data`) the annotations apply to. */
+  path: PathElement[];
+  annotations?: Annotations;
+}
+
+/**
+ * What `rego.metadata.chain()` returns for `rule` of `module` (OPA AnnotationSet.Chain): the rule's
+ * own entry (with its rule-scoped annotation, if any), the document-scoped annotation at the rule's
+ * path, its package's annotation (from any module of that package), then subpackages-scoped
+ * annotations of enclosing packages, closest first.
+ */
+export function metadataChain(modules: readonly Module[], module: Module, rule: Rule): MetadataChainEntry[] {
+  const pkg = module.package.path;
+  const rulePath: PathElement[] = [...pkg, ...refValues(groundPrefix(rule.head.ref))];
+  const chain: MetadataChainEntry[] = [];
+  const own = ruleMetadata(module, rule);
+  chain.push(own ? { path: rulePath, annotations: own } : { path: rulePath });
+  const all = modules.flatMap((m) => (m.annotations ?? []).map((a) => ({ a, pkg: m.package.path })));
+  const doc = all.find(
+    ({ a, pkg: p }) =>
+      a.scope === "document" &&
+      a.target.kind === "rule" &&
+      samePath([...p, ...refValues(a.target.ref)], rulePath),
+  );
+  if (doc) chain.push({ path: rulePath, annotations: doc.a });
+  const pkgAnn = all.find(
+    ({ a }) => a.scope === "package" && a.target.kind === "package" && samePath(a.target.path, pkg),
+  );
+  if (pkgAnn) chain.push({ path: [...pkg], annotations: pkgAnn.a });
+  const subs = all
+    .filter(
+      ({ a }) =>
+        a.scope === "subpackages" &&
+        a.target.kind === "package" &&
+        a.target.path.length <= rulePath.length &&
+        samePath(a.target.path, rulePath.slice(0, a.target.path.length)),
+    )
+    .sort(
+      (x, y) =>
+        (y.a.target as { path: string[] }).path.length - (x.a.target as { path: string[] }).path.length,
+    );
+  for (const { a } of subs) chain.push({ path: [...(a.target as { path: string[] }).path], annotations: a });
+  return chain;
 }

@@ -68,3 +68,4 @@ export function parseTerm(text: string, options: ParseQueryOptions = {}): Term {
 export { regoV1ModuleErrors, importName, DEPRECATED_BUILTINS } from "./v1-checks.ts";
 export { walkModule, walkRule, walkBody, walkExpr, walkTerm, type Visitor } from "./walk.ts";
 export { moduleToOPAJSON, termToOPAJSON, bodyToOPAJSON, annotationToOPAJSON } from "./opa-json.ts";
+export { metadataChain, ruleMetadata, type MetadataChainEntry, type PathElement } from "./annotations.ts";

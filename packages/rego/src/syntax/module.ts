@@ -218,13 +218,12 @@ export class ModuleParser extends Parser {
   }
 
   private withoutCache<T>(f: () => T): T {
-    const self = this as unknown as { cacheEnabled: boolean };
-    const prev = self.cacheEnabled;
-    self.cacheEnabled = false;
+    const prev = this.cacheEnabled;
+    this.cacheEnabled = false;
     try {
       return f();
     } finally {
-      self.cacheEnabled = prev;
+      this.cacheEnabled = prev;
     }
   }
 

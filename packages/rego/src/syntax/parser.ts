@@ -57,7 +57,6 @@ export const MAX_PARSE_DEPTH = 2_000;
 interface State {
   pos: LexPos;
   tok: Token;
-  prevEnd: number;
   nerr: number;
   hints: readonly string[];
 }
@@ -78,15 +77,13 @@ export class Parser {
   readonly version: RegoVersion;
   private readonly lex: Lexer;
   tok: Token;
-  /** End offset of the token before `tok` (OPA lastEnd). */
-  private prevEnd = 0;
   errors: PendingError[] = [];
   /** Hints waiting for the next error. */
   private hints: readonly string[] = [];
   /** Active future keywords (`in`, `every`, `contains`, `if`, and experimental ones once imported). */
   keywords: Set<string>;
   private depth = 0;
-  private cacheEnabled = true;
+  protected cacheEnabled = true;
   /**
    * parseTerm results by start offset, failures included (with the errors they recorded), as OPA's
    * parsedTermCache: backtracking re-parses the same offsets, which is exponential in nesting
@@ -119,7 +116,6 @@ export class Parser {
 
   /** Advances to the next token. */
   scan(): void {
-    this.prevEnd = this.tok.end;
     this.tok = this.lex.next();
     this.noteIllegal();
   }
@@ -138,7 +134,6 @@ export class Parser {
     return {
       pos: this.lex.save(),
       tok: this.tok,
-      prevEnd: this.prevEnd,
       nerr: this.errors.length,
       hints: this.hints,
     };
@@ -147,7 +142,6 @@ export class Parser {
   restore(s: State): void {
     this.lex.restore(s.pos);
     this.tok = s.tok;
-    this.prevEnd = s.prevEnd;
     this.errors.length = s.nerr;
     this.hints = s.hints;
   }
@@ -787,7 +781,6 @@ export class Parser {
         if (hit !== undefined) {
           this.lex.restore(hit.post.pos);
           this.tok = hit.post.tok;
-          this.prevEnd = hit.post.prevEnd;
           for (const e of hit.errors) this.errors.push(e);
           return hit.term;
         }
@@ -1236,7 +1229,6 @@ export class Parser {
         this.errorAt(this.tok, "expected } to end template string expression");
         return null;
       }
-      this.prevEnd = this.tok.end;
       this.tok = this.lex.continueTemplate(raw);
       this.noteIllegal();
       if (this.k() === Tok.Illegal) return null;

@@ -5,6 +5,7 @@
  * the certificate table). `generation` counts writes; reading it before and after lets us detect another writer
  * racing on the same directory, which the ABI leaves to userspace.
  */
+import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { TsmReportError } from "../errors.ts";
 import { nodeTsmIo, type TsmIo } from "./io.ts";
@@ -120,7 +121,7 @@ export async function requestTsmReport(
 ): Promise<TsmReport> {
   const io = options.io ?? nodeTsmIo;
   const root = options.root ?? TSM_REPORT_ROOT;
-  const dir = path.join(root, options.name ?? `cocoon-${process.pid}-${Date.now().toString(36)}`);
+  const dir = path.join(root, options.name ?? `cocoon-${process.pid}-${randomBytes(6).toString("hex")}`);
   await attempt(`cannot create ${dir} (is configfs-tsm available?)`, () => io.mkdir(dir));
   try {
     return await readTsmReport(dir, request, io);

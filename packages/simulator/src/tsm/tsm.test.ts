@@ -45,6 +45,21 @@ test("sev_guest: inblob → REPORT_DATA, privlevel → VMPL, auxblob = cert tabl
   assert.equal(result.simulated, true);
 });
 
+test("concurrent requests each get a private report directory and their own report", async () => {
+  const sim = await sharedSimulator();
+  const device = await sim.tsmDevice(path.join(tempDir(), "report"), { tee: "snp" });
+  const nonces = ["one", "two", "three"].map((n) => Buffer.from(n));
+  const reports = await Promise.all(
+    nonces.map((inblob) => requestTsmReport({ inblob }, { root: device.root, io: device.io })),
+  );
+  reports.forEach((r, i) => {
+    assert.deepEqual(
+      parseSnpReport(r.outblob).reportData.subarray(0, nonces[i]!.length),
+      new Uint8Array(nonces[i]!),
+    );
+  });
+});
+
 test("generation counts writes; outblob is cached until an input changes; files are mirrored on disk", async () => {
   const sim = await sharedSimulator();
   const device = await sim.tsmDevice(path.join(tempDir(), "report"), { tee: "snp" });
@@ -87,11 +102,12 @@ test("the kernel's refusals: oversized inblob, bad privlevel, read-only and writ
 test("bad launch options are refused when the device is made, not at the first report", async () => {
   const sim = await sharedSimulator();
   const root = path.join(tempDir(), "report");
-  assert.throws(
-    () => sim.tsmDevice(root, { tee: "snp", measurement: new Uint8Array(5) }),
+  await assert.rejects(
+    sim.tsmDevice(root, { tee: "snp", measurement: new Uint8Array(5) }),
     SimulatorInputError,
   );
-  assert.throws(() => sim.tsmDevice(root, { tee: "tdx", mrTd: new Uint8Array(5) }), SimulatorInputError);
+  await assert.rejects(sim.tsmDevice(root, { tee: "tdx", mrTd: new Uint8Array(5) }), SimulatorInputError);
+  await assert.rejects(sim.amd("Bergamo" as "Milan"), SimulatorInputError);
 });
 
 test("tdx_guest: 64-byte inblob only, no privlevel attribute, quote in outblob and empty auxblob", async () => {

@@ -68,12 +68,23 @@ export class Lexer {
     this.#src = src;
   }
 
+  /** Last column computed, to count code points incrementally (tokens only move forward). */
+  #colAt = 0;
+  #colCount = 0;
+
   #column(at: number): number {
+    let i = this.#lineStart;
     let n = 0;
-    for (let i = this.#lineStart; i < at; i++) {
+    if (this.#colAt >= this.#lineStart && this.#colAt <= at) {
+      i = this.#colAt;
+      n = this.#colCount;
+    }
+    for (; i < at; i++) {
       const c = this.#src.charCodeAt(i);
       if (c < 0xdc00 || c > 0xdfff) n++;
     }
+    this.#colAt = at;
+    this.#colCount = n;
     return n + 1;
   }
 

@@ -338,6 +338,8 @@ interface Context {
   schema: Schema;
   fragments: Map<string, Obj>;
   usedFragments: Set<string>;
+  /** The current operation's variable definitions by name. */
+  variables: Map<string, Obj>;
 }
 
 const META_FIELDS: Record<string, Obj> = {
@@ -357,6 +359,146 @@ function fieldDefinition(ctx: Context, parent: Obj, name: string): Obj | undefin
 }
 
 const COMPOSITE = new Set(["OBJECT", "INTERFACE", "UNION"]);
+
+/** ast.Value.String(): the value as GraphQL source text. */
+function valueText(v: Obj): string {
+  const raw = str(v, "Raw");
+  switch (v.Kind) {
+    case 0:
+      return `$${raw}`;
+    case 3:
+    case 4:
+      return JSON.stringify(raw);
+    case 8:
+      return `[${list(v, "Children")
+        .map((c) => valueText(obj(c, "Value") ?? {}))
+        .join(",")}]`;
+    case 9:
+      return `{${list(v, "Children")
+        .map((c) => `${str(c, "Name")}:${valueText(obj(c, "Value") ?? {})}`)
+        .join(",")}}`;
+    default:
+      return raw;
+  }
+}
+
+/** ast.Type.IsCompatible. */
+function isCompatible(t: Obj | undefined, other: Obj | undefined): boolean {
+  if (!t || !other) return false;
+  if (str(t, "NamedType") !== str(other, "NamedType")) return false;
+  if (obj(t, "Elem") && !obj(other, "Elem")) return false;
+  if (obj(t, "Elem") && !isCompatible(obj(t, "Elem"), obj(other, "Elem"))) return false;
+  if (other.NonNull === true) return t.NonNull === true;
+  return true;
+}
+
+const BUILTIN_SCALARS = new Set(["Int", "Float", "String", "Boolean", "ID"]);
+
+/**
+ * ValuesOfCorrectType and VariablesInAllowedPosition (gqlparser rules/values_of_correct_type.go,
+ * variables_in_allowed_position.go) for one value against its expected input type.
+ */
+function checkValue(
+  ctx: Context,
+  value: Obj | undefined,
+  expected: Obj | undefined,
+  variables: Map<string, Obj>,
+): void {
+  if (!value || !expected) return;
+  const mismatch = (): never =>
+    fail(`Expected type ${typeString(expected)}, found ${valueText(value)}.`, value);
+  const kind = value.Kind;
+  if (kind === 0) {
+    const varDef = variables.get(str(value, "Raw"));
+    if (!varDef) return;
+    const tmp: Obj = { ...expected };
+    const dflt = obj(varDef, "DefaultValue");
+    if (dflt && dflt.Kind !== 6 && expected.NonNull === true) tmp.NonNull = false;
+    if (!isCompatible(obj(varDef, "Type"), tmp)) {
+      fail(
+        `Variable "${valueText(value)}" of type "${typeString(obj(varDef, "Type"))}" used in position expecting type "${typeString(expected)}".`,
+        value,
+      );
+    }
+    return;
+  }
+  if (kind === 6) {
+    if (expected.NonNull === true) mismatch();
+    return;
+  }
+  const elem = obj(expected, "Elem");
+  if (elem) {
+    // A list type accepts a list of items, or a single item coerced to a list (spec §3.11).
+    if (kind === 8)
+      for (const c of list(value, "Children")) checkValue(ctx, obj(c, "Value"), elem, variables);
+    else checkValue(ctx, value, elem, variables);
+    return;
+  }
+  const def = ctx.schema.types.get(str(expected, "NamedType"));
+  if (!def) return;
+  const dk = str(def, "Kind");
+  const dn = str(def, "Name");
+  if (dk === "SCALAR" && !BUILTIN_SCALARS.has(dn)) return; // custom scalars validate themselves
+  switch (kind) {
+    case 8:
+      mismatch();
+      break;
+    case 1:
+      if (!["Int", "Float", "ID"].includes(dn)) mismatch();
+      break;
+    case 2:
+      if (dn !== "Float") mismatch();
+      break;
+    case 3:
+    case 4:
+      if (dk === "ENUM" || !["String", "ID"].includes(dn)) mismatch();
+      break;
+    case 5:
+      if (dn !== "Boolean") mismatch();
+      break;
+    case 7:
+      if (dk !== "ENUM" || !list(def, "EnumValues").some((e) => str(e, "Name") === str(value, "Raw")))
+        mismatch();
+      break;
+    case 9: {
+      if (dk !== "INPUT_OBJECT") mismatch();
+      const children = list(value, "Children");
+      for (const f of list(def, "Fields")) {
+        if (
+          obj(f, "Type")?.NonNull === true &&
+          !obj(f, "DefaultValue") &&
+          !children.some((c) => str(c, "Name") === str(f, "Name"))
+        ) {
+          fail(
+            `Field ${dn}.${str(f, "Name")} of required type ${typeString(obj(f, "Type"))} was not provided.`,
+            value,
+          );
+        }
+      }
+      const seen = new Set<string>();
+      for (const c of children) {
+        const field = list(def, "Fields").find((f) => str(f, "Name") === str(c, "Name"));
+        if (!field) fail(`Field "${str(c, "Name")}" is not defined by type ${dn}.`, c);
+        if (seen.has(str(c, "Name"))) fail(`There can be only one input field named "${str(c, "Name")}".`, c);
+        seen.add(str(c, "Name"));
+        checkValue(ctx, obj(c, "Value"), obj(field!, "Type"), variables);
+      }
+      break;
+    }
+  }
+}
+
+/** The object types a composite type can be at runtime. */
+function possibleTypeNames(ctx: Context, t: Obj): Set<string> {
+  if (str(t, "Kind") === "OBJECT") return new Set([str(t, "Name")]);
+  return new Set((ctx.schema.possibleTypes.get(str(t, "Name")) ?? []).map((p) => str(p, "Name")));
+}
+
+function canOverlap(ctx: Context, a: Obj, b: Obj): boolean {
+  const pa = possibleTypeNames(ctx, a);
+  for (const n of possibleTypeNames(ctx, b)) if (pa.has(n)) return true;
+  return false;
+}
 
 function checkRequiredArguments(what: string, owner: string, defs: Obj[], given: Obj[], at: Obj): void {
   for (const def of defs) {
@@ -383,6 +525,11 @@ function checkDirectives(ctx: Context, dirs: Obj[], location: string): void {
       fail(`The directive "@${name}" can only be used once at this location.`, dir);
     seen.add(name);
     checkRequiredArguments("Directive", `@${name}`, list(def!, "Arguments"), list(dir, "Arguments"), dir);
+    for (const arg of list(dir, "Arguments")) {
+      const argDef = list(def!, "Arguments").find((d) => str(d, "Name") === str(arg, "Name"));
+      if (!argDef) fail(`Unknown argument "${str(arg, "Name")}" on directive "@${name}".`, dir);
+      checkValue(ctx, obj(arg, "Value"), obj(argDef!, "Type"), ctx.variables);
+    }
   }
 }
 
@@ -427,6 +574,12 @@ function walkSelections(ctx: Context, parent: Obj, selections: Obj[], vars: Obj[
     if (path.has(name)) fail(`Cannot spread fragment "${name}" within itself.`, sel);
     const t = ctx.schema.types.get(str(frag!, "TypeCondition"));
     if (!t) fail(`Unknown type "${str(frag!, "TypeCondition")}".`, frag);
+    if (!canOverlap(ctx, parent, t!)) {
+      fail(
+        `Fragment "${name}" cannot be spread here as objects of type "${str(parent, "Name")}" can never be of type "${str(t!, "Name")}".`,
+        sel,
+      );
+    }
     path.add(name);
     walkSelections(ctx, t!, list(frag!, "SelectionSet"), vars, path);
     path.delete(name);
@@ -443,9 +596,9 @@ function walkField(ctx: Context, parent: Obj, field: Obj, vars: Obj[], path: Set
     const an = str(arg, "Name");
     if (seen.has(an)) fail(`There can be only one argument named "${an}".`, arg);
     seen.add(an);
-    if (!list(def!, "Arguments").some((d) => str(d, "Name") === an)) {
-      fail(`Unknown argument "${an}" on field "${name}" of type "${str(parent, "Name")}".`, field);
-    }
+    const argDef = list(def!, "Arguments").find((d) => str(d, "Name") === an);
+    if (!argDef) fail(`Unknown argument "${an}" on field "${name}" of type "${str(parent, "Name")}".`, field);
+    checkValue(ctx, obj(arg, "Value"), obj(argDef!, "Type"), ctx.variables);
     collectVariables(obj(arg, "Value"), vars);
   }
   checkRequiredArguments("Field", name, list(def!, "Arguments"), args, field);
@@ -474,7 +627,7 @@ function walkField(ctx: Context, parent: Obj, field: Obj, vars: Obj[], path: Set
 export function validateQuery(schema: Schema, doc: Obj): void {
   const operations = list(doc, "Operations");
   const fragments = list(doc, "Fragments");
-  const ctx: Context = { schema, fragments: new Map(), usedFragments: new Set() };
+  const ctx: Context = { schema, fragments: new Map(), usedFragments: new Set(), variables: new Map() };
   for (const f of fragments) {
     if (ctx.fragments.has(str(f, "Name")))
       fail(`There can be only one fragment named "${str(f, "Name")}".`, f);
@@ -501,6 +654,7 @@ export function validateQuery(schema: Schema, doc: Obj): void {
       kind === "mutation" ? schema.mutation : kind === "subscription" ? schema.subscription : schema.query;
     if (!root) fail(`Schema does not support operation type "${kind}"`, op);
     const declared = list(op, "VariableDefinitions");
+    ctx.variables = new Map(declared.map((v) => [str(v, "Variable"), v]));
     const declaredNames = new Set<string>();
     for (const v of declared) {
       const vn = str(v, "Variable");
@@ -511,6 +665,7 @@ export function validateQuery(schema: Schema, doc: Obj): void {
       if (!INPUT_KINDS.has(str(t!, "Kind")))
         fail(`Variable "$${vn}" cannot be non-input type "${typeString(obj(v, "Type"))}".`, v);
       checkDirectives(ctx, list(v, "Directives"), "VARIABLE_DEFINITION");
+      checkValue(ctx, obj(v, "DefaultValue"), obj(v, "Type"), ctx.variables);
     }
     checkDirectives(ctx, list(op, "Directives"), kind.toUpperCase());
     const used: Obj[] = [];

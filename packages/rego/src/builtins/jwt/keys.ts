@@ -48,19 +48,43 @@ export interface PemBlock {
 
 /**
  * Go's pem.Decode: the first well-formed block, and the text after its END line. Returns undefined when
- * no block is found. (Headers inside the block are skipped; OPA's inputs do not use them.)
+ * no block is found. (Headers inside the block are skipped; OPA's inputs do not use them.) Linear-time:
+ * each block type's END marker is searched for at most once, and the number of candidate BEGIN lines
+ * is bounded, so hostile input cannot make this quadratic.
  */
 export function pemDecode(text: string): PemBlock | undefined {
-  const re = /-----BEGIN ([^\n\r-]*)-----[ \t]*\r?\n([\s\S]*?)-----END \1-----[ \t\r]*(\n|$)/;
-  const m = re.exec(text);
-  if (!m) return undefined;
-  const body = m[2]!
-    .split(/\r?\n/)
-    .filter((l) => !l.includes(":"))
-    .join("")
-    .replace(/[ \t\r]/g, "");
-  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(body)) return undefined;
-  return { type: m[1]!, bytes: Buffer.from(body, "base64"), rest: text.slice(m.index + m[0].length) };
+  const missingEnd = new Set<string>();
+  let from = 0;
+  for (let attempts = 0; attempts < 1000; attempts++) {
+    const begin = text.indexOf("-----BEGIN ", from);
+    if (begin < 0) return undefined;
+    from = begin + 11;
+    const typeEnd = text.indexOf("-----", from);
+    if (typeEnd < 0) return undefined;
+    const type = text.slice(from, typeEnd);
+    if (/[\r\n]/.test(type) || missingEnd.has(type)) continue;
+    const lineEnd = text.indexOf("\n", typeEnd + 5);
+    if (lineEnd < 0 || text.slice(typeEnd + 5, lineEnd).trim() !== "") continue;
+    const endMarker = `-----END ${type}-----`;
+    const end = text.indexOf(endMarker, lineEnd);
+    if (end < 0) {
+      missingEnd.add(type);
+      continue;
+    }
+    const after = end + endMarker.length;
+    const nl = text.indexOf("\n", after);
+    const trailer = text.slice(after, nl < 0 ? text.length : nl);
+    if (trailer.trim() !== "") continue;
+    const body = text
+      .slice(lineEnd + 1, end)
+      .split(/\r?\n/)
+      .filter((l) => !l.includes(":"))
+      .join("")
+      .replace(/[ \t\r]/g, "");
+    if (!/^[A-Za-z0-9+/]*={0,2}$/.test(body)) continue;
+    return { type, bytes: Buffer.from(body, "base64"), rest: nl < 0 ? "" : text.slice(nl + 1) };
+  }
+  return undefined;
 }
 
 function jwkToKey(jwk: Record<string, unknown>): KeyObject | Buffer {
