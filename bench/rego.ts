@@ -57,21 +57,26 @@ const ccr = (): void => {
 };
 const rounds = smoke ? 5 : 100;
 timeIt(rounds, ccr);
-const ccrTimes = timeIt(rounds * requests.length, (() => {
-  let i = 0;
-  return () => {
-    kata.evalRule("data.agent_policy.CreateContainerRequest", requests[i++ % requests.length]!);
-  };
-})());
+const ccrTimes = timeIt(
+  rounds * requests.length,
+  (() => {
+    let i = 0;
+    return () => {
+      kata.evalRule("data.agent_policy.CreateContainerRequest", requests[i++ % requests.length]!);
+    };
+  })(),
+);
 console.log(
   `kata CreateContainerRequest (${requests.length} requests): median ${percentile(ccrTimes, 0.5).toFixed(3)} ms, p99 ${percentile(ccrTimes, 0.99).toFixed(3)} ms (goal median ≤ 1 ms)`,
 );
 
 // ---- ACI
 const aciDir = vectorPath("regorus-aci");
-const aciCases = (YAML.parse(readFileSync(join(aciDir, "aci.yaml"), "utf8")) as {
-  cases: { note: string; modules: string[]; data: unknown; input: unknown; query: string }[];
-}).cases;
+const aciCases = (
+  YAML.parse(readFileSync(join(aciDir, "aci.yaml"), "utf8")) as {
+    cases: { note: string; modules: string[]; data: unknown; input: unknown; query: string }[];
+  }
+).cases;
 const overlay = aciCases.find((c) => c.note === "aci/mount_overlay")!;
 const aci = new Engine({ version: "v0" });
 for (const m of overlay.modules) aci.addPolicy(m, readFileSync(join(aciDir, m), "utf8"));
@@ -80,7 +85,9 @@ aci.setInput(overlay.input);
 const aciRuns = smoke ? 50 : 2000;
 timeIt(aciRuns, () => aci.evalRule(overlay.query));
 const aciTimes = timeIt(aciRuns, () => aci.evalRule(overlay.query));
-console.log(`aci mount_overlay: median ${(percentile(aciTimes, 0.5) * 1000).toFixed(0)} µs (goal ≤ 250 µs; OPA 48–92 µs)`);
+console.log(
+  `aci mount_overlay: median ${(percentile(aciTimes, 0.5) * 1000).toFixed(0)} µs (goal ≤ 250 µs; OPA 48–92 µs)`,
+);
 
 // ---- Conformance
 const t = performance.now();

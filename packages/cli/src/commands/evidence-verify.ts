@@ -4,7 +4,7 @@
  * {valid, tee, claims, tcbStatus, failures:[{check, expected, actual}], checks, simulated?, advisoryIds?}.
  * The logic is `runEvidenceVerify(args, io)`, a plain function over injected I/O; commander only parses flags.
  */
-import { readFile, readdir, stat } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import type { Command } from "commander";
@@ -98,26 +98,10 @@ async function simulatorTrust(
   const marker = await stat(path.join(stateDir, "state.json")).catch(() => undefined);
   if (marker === undefined) throw new UsageError(`no simulator state in ${stateDir} (state.json missing)`);
   // Loaded only for `--tee sim`: verifying real evidence never depends on the simulator package.
-  const { Simulator, SNP_PRODUCTS } = await import("@cocoon/simulator");
+  const { Simulator } = await import("@cocoon/simulator");
   const sim = await Simulator.open({ stateDir });
-  const amdDir = path.join(stateDir, "amd");
-  const present = await readdir(amdDir).catch(() => [] as string[]);
-  const amdRoots: Uint8Array[] = [];
-  const certificates: Uint8Array[] = [];
-  for (const product of SNP_PRODUCTS.filter((p) => present.includes(p))) {
-    const hierarchy = await sim.amd(product);
-    amdRoots.push(hierarchy.arkDer);
-    certificates.push(hierarchy.askDer);
-    const vceks = await readdir(path.join(amdDir, product, "vcek")).catch(() => [] as string[]);
-    for (const name of vceks.filter((n) => n.endsWith(".der"))) {
-      certificates.push(new Uint8Array(await readFile(path.join(amdDir, product, "vcek", name))));
-    }
-  }
-  const intelRoots: Uint8Array[] = [];
-  if (await stat(path.join(stateDir, "intel")).catch(() => undefined))
-    intelRoots.push((await sim.intel()).rootDer);
-  // Simulator roots only: genuine vendor roots are not trusted for `sim`, so genuine evidence fails here.
-  return { trust: { amdRoots, intelRoots, genuineRoots: false }, certificates };
+  // Simulator roots only (genuineRoots: false), so genuine evidence fails here; reads what exists, creates nothing.
+  return { trust: await sim.existingTrustAnchors(), certificates: await sim.issuedCertificates() };
 }
 
 function jsonReplacer(_key: string, value: unknown): unknown {

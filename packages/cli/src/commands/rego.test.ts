@@ -27,7 +27,10 @@ big := 18446744073709551616
 
 test("rego eval prints opa's JSON shape with expressions and bindings", async () => {
   const r = io({ "p.rego": policy, "in.json": '{"user":"ann"}', "d.json": '{"admins":["ann"]}' });
-  const code = await runRegoEval({ query: "x := data.authz.allow", files: ["p.rego", "d.json"], input: "in.json" }, r);
+  const code = await runRegoEval(
+    { query: "x := data.authz.allow", files: ["p.rego", "d.json"], input: "in.json" },
+    r,
+  );
   assert.equal(code, 0);
   assert.deepEqual(JSON.parse(r.out), {
     result: [
@@ -62,7 +65,10 @@ test("rego eval: errors go to stderr with exit 2", async () => {
 
 test("rego conformance prints per-folder lines and a total", () => {
   const r = io({});
-  runRegoConformance({ dir: vectorPath("opa-conformance"), trees: ["v1"], folders: ["helloworld", "eqexpr"] }, r);
+  runRegoConformance(
+    { dir: vectorPath("opa-conformance"), trees: ["v1"], folders: ["helloworld", "eqexpr"] },
+    r,
+  );
   const lines = r.out.trim().split("\n");
   assert.equal(lines.length, 3);
   assert.match(lines[0]!, /^v1\/eqexpr: \d+ passed, \d+ failed, \d+ skipped$/);

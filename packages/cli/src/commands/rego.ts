@@ -100,13 +100,18 @@ export function registerRego(program: Command): void {
     .option("--data <file>", "data JSON file; repeatable", collect)
     .option("--v0", "parse policies and query as Rego v0")
     .option("--strict", "strict builtin errors")
-    .action(async (query: string, opts: { file?: string[]; input?: string; data?: string[]; v0?: boolean; strict?: boolean }) => {
-      const code = await runRegoEval(
-        { query, files: opts.file, input: opts.input, data: opts.data, v0: opts.v0, strict: opts.strict },
-        nodeRegoIo,
-      );
-      process.exitCode = code;
-    });
+    .action(
+      async (
+        query: string,
+        opts: { file?: string[]; input?: string; data?: string[]; v0?: boolean; strict?: boolean },
+      ) => {
+        const code = await runRegoEval(
+          { query, files: opts.file, input: opts.input, data: opts.data, v0: opts.v0, strict: opts.strict },
+          nodeRegoIo,
+        );
+        process.exitCode = code;
+      },
+    );
   rego
     .command("conformance")
     .description("run OPA's conformance suite (a directory holding v0/ and v1/)")

@@ -2,13 +2,14 @@
  * Certificate chains of the Intel DCAP PKI (PCK leaf → PCK CA → root; TCB signing → root; CRL
  * issuers), verified against the pinned roots only: a root or intermediate supplied with the
  * evidence is never trusted by itself (research §8 step 4). Verified chains are remembered in a
- * bounded cache keyed by the SHA-256 of their DERs, so repeated quotes from one platform skip the
- * ECDSA checks; validity dates are still checked against "now" on every call.
+ * bounded cache keyed by their exact DER bytes, so repeated quotes from one platform skip the
+ * ECDSA checks; validity dates and the presence of the root among the roots in force are still
+ * checked on every call.
  */
 import { createHash, type X509Certificate } from "node:crypto";
 import type { IntelTrustRoot } from "../intel/roots.ts";
 import { parseCertificates } from "./pck.ts";
-import { BoundedCache, contentKey } from "./cache.ts";
+import { BoundedCache, bytesListKey } from "./cache.ts";
 
 export interface ChainResult {
   ok: boolean;
@@ -43,15 +44,18 @@ function signedBy(cert: X509Certificate, issuer: X509Certificate): boolean {
  * Verify `ders` (leaf first) up to one of `roots`. The chain may or may not include the root; when
  * it does, the included root must be byte-identical to a trusted one (a look-alike with the same DN
  * fails). Every certificate must be valid at `now`; every issuer must be a CA.
+ *
+ * `key` is `bytesListKey(ders)` when the caller already has it (`SplitChain.key`). The roots in
+ * force are not part of the key: a cached chain records the root it was verified to, and is
+ * reused only when that very root (by SHA-256 fingerprint) is among `roots`.
  */
 export function verifyChain(
   ders: Uint8Array[],
   roots: IntelTrustRoot[],
   now: Date,
   what: string,
+  key: string = bytesListKey(ders),
 ): ChainResult {
-  const fpKey = roots.map((r) => r.fingerprint).join(",");
-  const key = contentKey(...ders, fpKey);
   const t = now.getTime();
   const cached = chainCache.get(key);
   if (cached) {

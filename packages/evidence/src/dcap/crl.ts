@@ -15,11 +15,12 @@ import {
   timeOf,
 } from "./der.ts";
 import { DcapCollateralError } from "./errors.ts";
-import { BoundedCache, contentKey } from "./cache.ts";
+import { bufferView, BytesMemo, IdentityMemo } from "./cache.ts";
 
-const crlCache = new BoundedCache<ParsedCrl>(64);
-const crlSignatureCache = new BoundedCache<boolean>(256);
-const subjectCache = new BoundedCache<Uint8Array>(1024);
+const crlCache = new BytesMemo<ParsedCrl>(64);
+/** Per cached CRL, per issuer certificate (both immutable, so identity is content): signature valid? */
+const crlSignatureCache = new IdentityMemo<ParsedCrl, IdentityMemo<X509Certificate, boolean>>();
+const subjectCache = new IdentityMemo<X509Certificate, Uint8Array>();
 
 export interface ParsedCrl {
   der: Uint8Array;
@@ -47,7 +48,7 @@ function hexOf(bytes: ArrayBuffer | Uint8Array): string {
 
 /** Decode a DER CRL (cached by content: Intel's CRLs are the same for every quote of a day). */
 export function parseCrl(der: Uint8Array, what: string): ParsedCrl {
-  return crlCache.getOrSet(contentKey(der), () => decodeCrl(der, what));
+  return crlCache.getOrSet(der, () => decodeCrl(new Uint8Array(der), what));
 }
 
 function decodeCrl(der: Uint8Array, what: string): ParsedCrl {
@@ -102,16 +103,16 @@ function algorithmOid(node: asn1js.AsnType | undefined): string {
 /** ecdsa-with-SHA256 (RFC 5758): the only algorithm Intel's PKI uses. */
 const ECDSA_WITH_SHA256 = "1.2.840.10045.4.3.2";
 
-/** True when `issuer` signed this CRL and is named as its issuer. */
-export function crlSignedBy(crl: ParsedCrl, issuer: X509Certificate, issuerSubjectDer: Uint8Array): boolean {
-  return crlSignatureCache.getOrSet(contentKey(crl.der, issuer.raw, issuerSubjectDer), () =>
-    checkCrlSignature(crl, issuer, issuerSubjectDer),
-  );
+/** True when `issuer` signed this CRL and is named (byte for byte) as its issuer. */
+export function crlSignedBy(crl: ParsedCrl, issuer: X509Certificate): boolean {
+  return crlSignatureCache
+    .getOrSet(crl, () => new IdentityMemo<X509Certificate, boolean>())
+    .getOrSet(issuer, () => checkCrlSignature(crl, issuer));
 }
 
-function checkCrlSignature(crl: ParsedCrl, issuer: X509Certificate, issuerSubjectDer: Uint8Array): boolean {
+function checkCrlSignature(crl: ParsedCrl, issuer: X509Certificate): boolean {
   if (crl.signatureAlgorithm !== ECDSA_WITH_SHA256) return false;
-  if (Buffer.compare(Buffer.from(crl.issuerDer), Buffer.from(issuerSubjectDer)) !== 0) return false;
+  if (!bufferView(crl.issuerDer).equals(subjectDer(issuer))) return false;
   try {
     return cryptoVerify("sha256", crl.tbs, issuer.publicKey, crl.signature);
   } catch {
@@ -120,10 +121,6 @@ function checkCrlSignature(crl: ParsedCrl, issuer: X509Certificate, issuerSubjec
 }
 
 /** The DER of a certificate's subject Name, for matching CRL issuers byte for byte. */
-export function subjectDer(certDer: Uint8Array): Uint8Array {
-  return subjectCache.getOrSet(contentKey(certDer), () => decodeSubject(certDer));
-}
-
-function decodeSubject(certDer: Uint8Array): Uint8Array {
-  return certificateParts(certDer).subjectDer;
+export function subjectDer(cert: X509Certificate): Uint8Array {
+  return subjectCache.getOrSet(cert, () => certificateParts(new Uint8Array(cert.raw)).subjectDer);
 }

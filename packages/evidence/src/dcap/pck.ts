@@ -7,7 +7,7 @@ import { X509Certificate } from "node:crypto";
 import * as asn1js from "asn1js";
 import { certificateParts } from "./der.ts";
 import { DcapFormatError } from "./errors.ts";
-import { BoundedCache, contentKey } from "./cache.ts";
+import { BoundedCache, bytesKey, bytesListKey } from "./cache.ts";
 
 const extensionCache = new BoundedCache<PckExtensions>(1024);
 
@@ -35,6 +35,38 @@ export function splitPemChain(data: Uint8Array, what = "PCK certificate chain"):
     throw new DcapFormatError(`${what}: unexpected bytes after the last certificate`);
   if (ders.length === 0) throw new DcapFormatError(`${what}: no PEM certificate found`);
   return ders;
+}
+
+/** A PEM chain split into DERs, with the exact-content key of those DERs (for `verifyChain`'s cache). */
+export interface SplitChain {
+  ders: Uint8Array[];
+  key: string;
+}
+
+function split(data: Uint8Array, what: string): SplitChain {
+  // Copies, so later changes to the caller's buffer cannot reach a cached entry.
+  const ders = splitPemChain(data, what).map((d) => new Uint8Array(d));
+  return { ders, key: bytesListKey(ders) };
+}
+
+const pemBytesCache = new BoundedCache<SplitChain>(1024);
+const pemTextCache = new BoundedCache<SplitChain>(256);
+
+/**
+ * `splitPemChain` remembered by the exact bytes (the PCK chain inside a quote: the same for every
+ * quote of a platform). Malformed chains are not cached: the DcapFormatError is thrown each time.
+ */
+export function splitPemChainCached(data: Uint8Array, what = "PCK certificate chain"): SplitChain {
+  return pemBytesCache.getOrSet(bytesKey(data), () => split(data, what));
+}
+
+/**
+ * `splitPemChain` of a collateral issuer chain given as text, remembered by the text itself (the
+ * collateral object hands us the same string on every verification). The text is read as its
+ * UTF-8 bytes, exactly as the uncached path did.
+ */
+export function splitPemTextCached(text: string, what: string): SplitChain {
+  return pemTextCache.getOrSet(text, () => split(new TextEncoder().encode(text), what));
 }
 
 /** Parse DER certificates with node:crypto, turning its exceptions into a typed error. */
@@ -95,7 +127,7 @@ function oidMap(seq: asn1js.AsnType | undefined, what: string): Map<string, asn1
 
 /** Decode the SGX extensions of a PCK leaf certificate (cached by DER: one per platform). */
 export function parsePckExtensions(der: Uint8Array): PckExtensions {
-  return extensionCache.getOrSet(contentKey(der), () => decodePckExtensions(der));
+  return extensionCache.getOrSet(bytesKey(der), () => decodePckExtensions(new Uint8Array(der)));
 }
 
 function decodePckExtensions(der: Uint8Array): PckExtensions {

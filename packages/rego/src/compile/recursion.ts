@@ -46,7 +46,13 @@ class Deps {
   rule(r: CRule): void {
     for (let l: CRule | undefined = r; l; l = l.else) {
       this.body(l.body);
-      for (const t of [...l.suffix, ...(l.args ?? []), ...(l.key ? [l.key] : []), ...(l.value ? [l.value] : [])]) this.term(t);
+      for (const t of [
+        ...l.suffix,
+        ...(l.args ?? []),
+        ...(l.key ? [l.key] : []),
+        ...(l.value ? [l.value] : []),
+      ])
+        this.term(t);
     }
   }
 
@@ -184,7 +190,13 @@ export function checkRecursion(root: RuleNode): RegoError[] {
     };
     if (dfs(n)) {
       const r = n.rules[0] ?? n.defaultRule!;
-      errors.push(new RegoError("rego_recursion_error", `rule ${nameOf(n)} is recursive: ${path.map(nameOf).join(" -> ")}`, r.loc));
+      errors.push(
+        new RegoError(
+          "rego_recursion_error",
+          `rule ${nameOf(n)} is recursive: ${path.map(nameOf).join(" -> ")}`,
+          r.loc,
+        ),
+      );
     }
   }
   return errors;

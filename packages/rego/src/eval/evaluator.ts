@@ -111,7 +111,7 @@ export class Evaluation {
     // Literals with at most one solution and no enumeration run in a loop without continuations;
     // the vars they bind are unbound again when the rest of the body returns.
     let bound: number[] | undefined;
-    let result = false;
+    let result: boolean;
     for (; i < lits.length; i++) {
       const r = this.directLit(lits[i]!, f);
       if (r === LIT_MISS) break;
@@ -163,7 +163,8 @@ export class Evaluation {
           break;
         }
         const out = e.args[arity];
-        if (lit.negated || e.args.length !== arity + 1 || out?.k !== "var" || f[out.slot] !== undefined) return LIT_MISS;
+        if (lit.negated || e.args.length !== arity + 1 || out?.k !== "var" || f[out.slot] !== undefined)
+          return LIT_MISS;
         const v = this.direct(callTermOf(e, arity, lit.loc), f);
         if (v === MISS) return LIT_MISS;
         this.step(lit.loc);
