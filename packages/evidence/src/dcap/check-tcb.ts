@@ -3,9 +3,10 @@
  * freshness, revocation, FMSPC/PCE-ID, TCB level, TDX module, QE identity, convergence and TD relaunch
  * (research §4.5 steps 0–3, 7, 9–10; §4.8). Missing collateral never fails open.
  */
-import { createHash } from "node:crypto";
+import { createHash, type X509Certificate } from "node:crypto";
 import type { TcbStatus } from "../types.ts";
 import type { IntelTrustRoot } from "../intel/roots.ts";
+import { IdentityMemo } from "./cache.ts";
 import { supplementalClaims } from "./claims.ts";
 import { collateralShapeError, missingCollateral } from "./collateral.ts";
 import { verifyCollateral, type VerifiedCollateral } from "./collateral-verify.ts";
@@ -15,12 +16,17 @@ import { BODY_TD_REPORT15, type DcapQuote, type TdReport } from "./quote.ts";
 import { asTcbStatus, convergeTcbStatus, evaluateQeIdentity } from "./tcb-info.ts";
 import { checkForRelaunch, evaluatePlatform, type PlatformEvaluation } from "./tcb-status.ts";
 
+/** Root key ids by root certificate (immutable, so identity is content): the key export is costly. */
+const rootKeyIds = new IdentityMemo<X509Certificate, string>();
+
 /** SHA-384 of the root's uncompressed public key: Intel QVL's `root_key_id` (matches Trustee's sample). */
 function rootKeyId(root: IntelTrustRoot): string {
-  const spki = root.cert.publicKey.export({ type: "spki", format: "der" });
-  return createHash("sha384")
-    .update(spki.subarray(spki.length - 65))
-    .digest("hex");
+  return rootKeyIds.getOrSet(root.cert, () => {
+    const spki = root.cert.publicKey.export({ type: "spki", format: "der" });
+    return createHash("sha384")
+      .update(spki.subarray(spki.length - 65))
+      .digest("hex");
+  });
 }
 
 export interface TcbOutcome {

@@ -7,7 +7,11 @@ import type { EventDetails } from "./details.ts";
 import type { CcEvent } from "./parse.ts";
 import { base64, hex } from "./text.ts";
 
-/** One `uefi_event_logs` entry, keys in Trustee's (serde declaration) order. */
+/**
+ * One `uefi_event_logs` entry. Trustee builds its claims through serde_json::Value, whose maps
+ * are sorted by key, so every object here has its keys in sorted order too: the JSON text then
+ * matches Trustee's byte for byte (checked against deps/eventlog/test_data/*_out.json).
+ */
 export interface UefiEventLogEntry {
   details: EventDetails;
   digest_matches_event: boolean;
@@ -32,20 +36,20 @@ export function eventLogClaims(events: readonly CcEvent[]): UefiEventLogEntry[] 
   }));
 }
 
-const DETAIL_KEYS = [
-  "string",
-  "unicode_name",
-  "unicode_name_length",
-  "variable_data",
-  "variable_data_length",
-  "variable_name",
-  "device_paths",
-  "data",
-] as const;
-
-/** Copy with keys in Trustee's order and absent fields omitted, so JSON output matches byte for byte. */
+/** Copy with absent fields omitted and keys sorted at every depth (AAEL `data.content` is free JSON). */
 function orderedDetails(details: EventDetails): EventDetails {
+  return sortKeysDeep(details) as EventDetails;
+}
+
+function sortKeysDeep(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeysDeep);
+  if (value === null || typeof value !== "object") return value;
   const out: Record<string, unknown> = {};
-  for (const key of DETAIL_KEYS) if (details[key] !== undefined) out[key] = details[key];
-  return out as EventDetails;
+  // Code-unit order; serde_json sorts by UTF-8 bytes, which differs only for keys mixing astral
+  // characters with U+E000..U+FFFF — irrelevant for the ASCII keys event logs carry.
+  for (const key of Object.keys(value).sort()) {
+    const v = (value as Record<string, unknown>)[key];
+    if (v !== undefined) out[key] = sortKeysDeep(v);
+  }
+  return out;
 }

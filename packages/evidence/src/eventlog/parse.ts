@@ -21,6 +21,8 @@ export interface CcEventDigest {
 export interface CcEvent {
   /** Byte offset of the event in the log. */
   offset: number;
+  /** Byte length of the whole TCG_PCR_EVENT2 record. */
+  length: number;
   /**
    * The CC measurement register index (the TCG_PCR_EVENT2 "PCRIndex" field). On TDX, index 0 is
    * MRTD and 1..4 are RTMR0..3 (UEFI 2.11 §38.4.1 "TDX CC MR index mapping").
@@ -143,7 +145,8 @@ function parseEvent(reader: ByteReader, sizes: ReadonlyMap<number, SpecIdAlgorit
   const data = reader.take(size, "TCG_PCR_EVENT2.Event");
   const digestMatchesEvent = digestsMatch(data, digests, dataOffset);
   const details = parseEventDetails(typeName, data, dataOffset);
-  return { offset, index, type, typeName, digests, data, digestMatchesEvent, details };
+  const length = reader.position - offset;
+  return { offset, length, index, type, typeName, digests, data, digestMatchesEvent, details };
 }
 
 /** Trustee's `compare_digests`: stops at the first mismatch; a non-hash algorithm rejects the log. */

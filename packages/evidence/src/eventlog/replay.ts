@@ -2,7 +2,9 @@
  * Measurement-register replay: start from zeros and extend with each event's digest in log order,
  * MR_new = H(MR_old ‖ digest) — the TDX RTMR extend (TDG.MR.RTMR.EXTEND, Intel TDX Module ABI
  * spec) and TPM PCR extend alike. Like Trustee (deps/eventlog/src/lib.rs `replay`), every event
- * recorded for the register is extended with its digest of the chosen algorithm.
+ * recorded for the register is extended with its digest of the chosen algorithm — EV_NO_ACTION
+ * included, which PFP §10.4.1 says is never extended: stricter, so an event that was not really
+ * measured makes the check fail instead of riding along in the claims.
  */
 import { CocoonError } from "@cocoon/core";
 import { hashWith } from "./digest.ts";

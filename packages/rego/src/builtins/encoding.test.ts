@@ -166,6 +166,10 @@ test("yaml round trip, YAML 1.1 scalars, go-yaml error text", () => {
   assert.equal(call("yaml.unmarshal", "a: yes") instanceof RObject, true);
   assert.equal((call("yaml.unmarshal", "a: yes") as RObject).get("a"), true);
   assert.equal((call("yaml.unmarshal", "1: x") as RObject).get("1"), "x");
+  // go-yaml v2 has no base-60 numbers and keeps timestamps as strings.
+  assert.equal((call("yaml.unmarshal", "a: 1:20") as RObject).get("a"), "1:20");
+  assert.equal((call("yaml.unmarshal", "a: 2001-12-14") as RObject).get("a"), "2001-12-14");
+  assert.equal((call("yaml.unmarshal", "a: 0o17") as RObject).get("a"), 15);
   assert.throws(
     () => call("yaml.unmarshal", "[1,2,3"),
     (e: unknown) =>

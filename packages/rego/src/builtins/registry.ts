@@ -6,6 +6,7 @@ import type { BuiltinDef } from "./types.ts";
 import { familyABuiltins } from "./family-a.ts";
 import { cryptoBuiltins } from "./crypto.ts";
 import { graphBuiltins } from "./graph.ts";
+import { graphqlBuiltins } from "./graphql.ts";
 import { httpBuiltins } from "./http.ts";
 import { jsonSchemaBuiltins } from "./jsonschema.ts";
 import { jwtBuiltins } from "./jwt.ts";
@@ -23,6 +24,7 @@ const FAMILIES: readonly (readonly BuiltinDef[])[] = [
   familyABuiltins,
   cryptoBuiltins,
   graphBuiltins,
+  graphqlBuiltins,
   httpBuiltins,
   jsonSchemaBuiltins,
   jwtBuiltins,

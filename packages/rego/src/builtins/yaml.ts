@@ -12,6 +12,18 @@ import { goYamlMarshal } from "./goyaml-emit.ts";
 import { builtinError, str } from "./operands.ts";
 import type { BuiltinDef } from "./types.ts";
 
+/** Go-style `0o` octal integers, which go-yaml v2 resolves through strconv.ParseInt(s, 0, 64). */
+const GO_OCTAL = {
+  tag: "tag:yaml.org,2002:int",
+  format: "OCT",
+  default: true,
+  test: /^[-+]?0o[0-7_]+$/,
+  resolve: (s: string): bigint => {
+    const v = BigInt("0o" + s.replace(/^[-+]?0o/, "").replaceAll("_", ""));
+    return s.startsWith("-") ? -v : v;
+  },
+};
+
 /** Refuse absurd documents (alias bombs, huge nesting) with a typed error instead of exhausting memory. */
 const MAX_ALIAS_COUNT = 1000;
 
@@ -53,8 +65,16 @@ function parseYAML(name: string, text: string): Value {
       intAsBigInt: true,
       uniqueKeys: false,
       // go-yaml v2 leaves timestamps as strings when decoding into interface{}.
-      customTags: (tags) =>
-        tags.filter((t) => typeof t === "string" || t.tag !== "tag:yaml.org,2002:timestamp"),
+      // go-yaml v2 also reads no YAML 1.1 base-60 numbers (`1:20` stays a string, resolve.go).
+      // It does read Go's `0o17` octal integers (strconv.ParseInt base 0).
+      customTags: (tags) => [
+        ...tags.filter(
+          (t) =>
+            typeof t === "string" ||
+            (t.tag !== "tag:yaml.org,2002:timestamp" && (t as { format?: string }).format !== "TIME"),
+        ),
+        GO_OCTAL,
+      ],
     });
     const first = doc.errors[0];
     if (first && /Maximum call stack/.test(first.message)) throw new RangeError(first.message);

@@ -63,6 +63,12 @@ function callTermOf(e: { fn: Callable; args: CTerm[] }, arity: number, loc: Loca
   return t;
 }
 
+/** Resolved constant `data` ref prefixes that end at a rule node, per (tree, data document). */
+const rulePrefixes = new WeakMap<
+  object,
+  { root: RuleNode; data: Value; node: RuleNode; base: Value | undefined; i: number }
+>();
+
 /** Rule-tree nodes of compiled call paths (path arrays are immutable parts of the compiled IR). */
 const nodeByPath = new WeakMap<readonly string[], RuleNode>();
 
@@ -613,6 +619,31 @@ export class Evaluation {
           let node: RuleNode | undefined = this.root;
           let base: Value | undefined = this.data;
           let pathKey = "";
+          if (this.overridden === undefined) {
+            // Constant prefixes ending at a rule (`data.pkg.rule…`) resolve once per data document.
+            const hit = rulePrefixes.get(t);
+            if (hit && hit.root === this.root && hit.data === this.data) {
+              node = hit.node;
+              base = hit.base;
+              i = hit.i;
+            } else {
+              let j = 0;
+              let n: RuleNode | undefined = this.root;
+              let b: Value | undefined = this.data;
+              for (; j < path.length && n && !(n.rules.length > 0 || n.defaultRule); j++) {
+                const key = path[j]!;
+                if (key.k !== "const" || typeof key.v !== "string") break;
+                b = b === undefined ? undefined : storeLookup(b, key.v);
+                n = n.children.get(key.v);
+              }
+              if (n && (n.rules.length > 0 || n.defaultRule)) {
+                rulePrefixes.set(t, { root: this.root, data: this.data, node: n, base: b, i: j });
+                node = n;
+                base = b;
+                i = j;
+              }
+            }
+          }
           for (; i < path.length; i++) {
             if (node.rules.length > 0 || node.defaultRule) break;
             const key = this.direct(path[i]!, f);
