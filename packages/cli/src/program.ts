@@ -6,6 +6,7 @@ import { Command } from "commander";
 import { registerDemo } from "./commands/demo.ts";
 import { registerEvidenceSimulate } from "./commands/evidence-simulate.ts";
 import { registerEvidenceVerify } from "./commands/evidence-verify.ts";
+import { registerRego } from "./commands/rego.ts";
 
 export function buildProgram(): Command {
   const program = new Command("cocoon")
@@ -16,5 +17,6 @@ export function buildProgram(): Command {
   const evidence = program.command("evidence").description("verify and simulate TEE evidence");
   registerEvidenceVerify(evidence);
   registerEvidenceSimulate(evidence);
+  registerRego(program);
   return program;
 }
