@@ -9,3 +9,4 @@ export * from "./sample/index.ts";
 export * from "./dcap/index.ts";
 export * from "./intel/index.ts";
 export * from "./verify.ts";
+export * from "./eventlog/index.ts";

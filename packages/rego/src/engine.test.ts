@@ -28,8 +28,11 @@ test("evalRule, evalQuery bindings/expressions, sets and undefined", () => {
   assert.ok(e.evalRule("data.app.names") instanceof RSet);
   assert.equal(e.evalRule("data.app.limit", { user: "ann" }), 10);
   assert.equal(e.evalRule("data.app.limit", { user: "eve" }), undefined);
-  const q = e.evalQuery("some n in data.app.names; n != \"ann\"");
-  assert.deepEqual(q.result.map((r) => r.bindings), [{ n: "bob" }]);
+  const q = e.evalQuery('some n in data.app.names; n != "ann"');
+  assert.deepEqual(
+    q.result.map((r) => r.bindings),
+    [{ n: "bob" }],
+  );
   assert.deepEqual(e.evalQuery("data.app.nothing"), { result: [] });
 });
 
@@ -68,14 +71,18 @@ test("builtin errors: undefined by default, the error in strict mode", () => {
   strict.addPolicy("m.rego", src);
   assert.throws(
     () => strict.evalRule("data.m.x", { s: "nope" }),
-    (err: unknown) => err instanceof RegoError && err.code === "eval_builtin_error" && /m\.rego:2/.test(err.message),
+    (err: unknown) =>
+      err instanceof RegoError && err.code === "eval_builtin_error" && /m\.rego:2/.test(err.message),
   );
 });
 
 test("conflicts are eval_conflict_error with OPA's messages", () => {
   const e = new Engine();
   e.addPolicy("c.rego", "package c\np := 1 if input.a\np := 2 if input.b\nf(x) := 1\nf(x) := 2\nq := f(1)");
-  assert.throws(() => e.evalRule("data.c.p", { a: true, b: true }), /complete rules must not produce multiple outputs/);
+  assert.throws(
+    () => e.evalRule("data.c.p", { a: true, b: true }),
+    /complete rules must not produce multiple outputs/,
+  );
   assert.equal(e.evalRule("data.c.p", { a: true }), 1);
   assert.throws(() => e.evalRule("data.c.q"), /functions must not produce multiple outputs for same inputs/);
 });

@@ -131,12 +131,31 @@ function parseAmdExtensions(der: Uint8Array): AmdKeyExtensions {
 
 const parsed = new BoundedCache<string, AmdCertificate>(512);
 
+/**
+ * The certificate last parsed from each caller-owned DER array, so a verifier handed the same VCEK buffer for every
+ * report skips even the SHA-256. A hit still requires the array's current bytes to equal the certificate's own DER
+ * copy, so a reused or mutated buffer can never return another certificate (a 1–2 KB compare is cheaper than the
+ * hash). Weak: an entry goes with the caller's array.
+ */
+const byInput = new WeakMap<Uint8Array, AmdCertificate>();
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return (
+    a.length === b.length &&
+    Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength))
+  );
+}
+
 export function sha256Hex(bytes: Uint8Array): string {
   return createHash("sha256").update(bytes).digest("hex");
 }
 
 /** Parse one certificate given as DER bytes or PEM text/bytes. Throws AmdCertificateError on anything unreadable. */
 export function parseAmdCertificate(input: Uint8Array | string): AmdCertificate {
+  if (typeof input !== "string") {
+    const seen = byInput.get(input);
+    if (seen && sameBytes(seen.der, input)) return seen;
+  }
   let der: Uint8Array;
   if (typeof input === "string" || looksLikePem(input)) {
     const text = typeof input === "string" ? input : Buffer.from(input).toString("latin1");
@@ -154,7 +173,10 @@ export function parseAmdCertificate(input: Uint8Array | string): AmdCertificate 
   }
   const hash = sha256Hex(der);
   const hit = parsed.get(hash);
-  if (hit) return hit;
+  if (hit) {
+    if (der === input) byInput.set(input, hit);
+    return hit;
+  }
   let x509: NodeX509;
   let amd: AmdKeyExtensions;
   try {
@@ -179,6 +201,7 @@ export function parseAmdCertificate(input: Uint8Array | string): AmdCertificate 
     amd,
   };
   parsed.set(hash, cert);
+  if (der === input) byInput.set(input, cert);
   return cert;
 }
 
@@ -195,7 +218,8 @@ export function parseAmdCertificates(pem: string): AmdCertificate[] {
 }
 
 function looksLikePem(bytes: Uint8Array): boolean {
-  // "-----BEGIN" possibly after whitespace; DER certificates start with 0x30.
+  // "-----BEGIN" possibly after whitespace; DER certificates start with 0x30 ("0", neither whitespace nor "-").
+  if (bytes[0] === 0x30) return false;
   const head = Buffer.from(bytes.subarray(0, 64)).toString("latin1");
   return head.trimStart().startsWith("-----BEGIN");
 }

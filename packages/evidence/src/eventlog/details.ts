@@ -6,7 +6,14 @@
  */
 import { renderDevicePaths } from "./device-path.ts";
 import { ByteReader } from "./reader.ts";
-import { base64, decodeUtf16LeLossy, decodeUtf16LeStrict, decodeUtf8Lossy, decodeUtf8Strict, hex } from "./text.ts";
+import {
+  base64,
+  decodeUtf16LeLossy,
+  decodeUtf16LeStrict,
+  decodeUtf8Lossy,
+  decodeUtf8Strict,
+  hex,
+} from "./text.ts";
 
 /** Trustee's `EventDetails`: absent fields are omitted from the JSON (serde skip_serializing_if). */
 export interface EventDetails {
@@ -57,7 +64,8 @@ export function parseEventDetails(typeName: string, data: Uint8Array, offset: nu
 /** EvSimpleParser: the whole event is UTF-8 text; invalid UTF-8 rejects the log. */
 function parseUtf8String(data: Uint8Array, offset: number, typeName: string): EventDetails {
   const text = decodeUtf8Strict(data);
-  if (text === undefined) new ByteReader(data, offset).fail(`${typeName} event is not valid UTF-8`, `${typeName}.Event`);
+  if (text === undefined)
+    new ByteReader(data, offset).fail(`${typeName} event is not valid UTF-8`, `${typeName}.Event`);
   return { string: text };
 }
 
@@ -70,7 +78,8 @@ function parseLengthPrefixedString(data: Uint8Array, offset: number, typeName: s
   const reader: ByteReader = new ByteReader(data, offset);
   const size = reader.u8(`${typeName}.DescriptionSize`);
   if (size === 0) reader.fail("description size is 0", `${typeName}.DescriptionSize`);
-  if (data.length < size) reader.fail(`description needs ${size} bytes, event has ${data.length}`, `${typeName}.Description`);
+  if (data.length < size)
+    reader.fail(`description needs ${size} bytes, event has ${data.length}`, `${typeName}.Description`);
   const text = decodeUtf8Strict(data.subarray(1, size));
   if (text === undefined) reader.fail("description is not valid UTF-8", `${typeName}.Description`);
   return { string: text };
@@ -94,7 +103,8 @@ function parseEventTag(data: Uint8Array, offset: number): EventDetails {
     const text = decodeUtf8Strict(tagged);
     if (text === undefined) reader.fail("AAEL event data is not valid UTF-8", "TaggedEvent.TaggedEventData");
     const entry = parseAaelEntry(text);
-    if (entry === undefined) reader.fail("AAEL event has no '<domain> <operation> <content>' form", "TaggedEvent.TaggedEventData");
+    if (entry === undefined)
+      reader.fail("AAEL event has no '<domain> <operation> <content>' form", "TaggedEvent.TaggedEventData");
     details.data = entry;
     details.unicode_name = "AAEL";
   }
@@ -143,7 +153,8 @@ function parseIpl(data: Uint8Array, offset: number): EventDetails {
   if (data.length < 2) reader.fail(`EV_IPL event needs at least 2 bytes, has ${data.length}`, "EV_IPL.Event");
   if (data[0] === GCE_IPL_PREFIX[0] && data[1] === GCE_IPL_PREFIX[1]) {
     const rest = data.length - 2;
-    if (rest === 0 || rest % 2 !== 0) reader.fail("EV_IPL UTF-16 text has an odd or empty length", "EV_IPL.Event");
+    if (rest === 0 || rest % 2 !== 0)
+      reader.fail("EV_IPL UTF-16 text has an odd or empty length", "EV_IPL.Event");
     return { string: decodeUtf16LeLossy(data.subarray(2, rest)) };
   }
   const nul = data.indexOf(0);
@@ -186,9 +197,14 @@ function parseBootServicesApplication(data: Uint8Array, offset: number): EventDe
   reader.skip(24, "UEFI_IMAGE_LOAD_EVENT.ImageLocation");
   const pathLength = reader.u64("UEFI_IMAGE_LOAD_EVENT.LengthOfDevicePath");
   if (pathLength === 0n) return {};
-  if (pathLength < 4n) reader.fail(`device path length ${pathLength} is shorter than its End node`, "UEFI_IMAGE_LOAD_EVENT.LengthOfDevicePath");
+  if (pathLength < 4n)
+    reader.fail(
+      `device path length ${pathLength} is shorter than its End node`,
+      "UEFI_IMAGE_LOAD_EVENT.LengthOfDevicePath",
+    );
   const start = reader.position;
   const path = reader.take(pathLength - 4n, "UEFI_IMAGE_LOAD_EVENT.DevicePath");
-  if (path.length < 4) reader.fail("device path is shorter than one node", "UEFI_IMAGE_LOAD_EVENT.DevicePath");
+  if (path.length < 4)
+    reader.fail("device path is shorter than one node", "UEFI_IMAGE_LOAD_EVENT.DevicePath");
   return { device_paths: renderDevicePaths(new ByteReader(path, start)) };
 }

@@ -15,7 +15,8 @@ export function renderDevicePaths(reader: ByteReader): string[] {
     const type = reader.u8("DevicePath.Type");
     const subType = reader.u8("DevicePath.SubType");
     const length = reader.u16("DevicePath.Length");
-    if (length < 4) reader.fail(`device path node length ${length} is below the 4-byte header`, "DevicePath.Length");
+    if (length < 4)
+      reader.fail(`device path node length ${length} is below the 4-byte header`, "DevicePath.Length");
     const data = reader.take(length - 4, "DevicePath.Data");
     out.push(renderNode(type, subType, data));
   } while (reader.remaining > 0);

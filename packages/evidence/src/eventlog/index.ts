@@ -10,3 +10,15 @@ export type { UefiEventLogEntry } from "./claims.ts";
 export { verifyEventLogAgainstRtmrs, checkTdxEventLog } from "./verify.ts";
 export type { TdxEventLogResult } from "./verify.ts";
 export type { HashAlgorithmName } from "./tcg.ts";
+export {
+  AAEL_DEFAULT_PCR,
+  AAEL_ONLY_LOG_HEADER,
+  AaelEntryError,
+  aaelEntryText,
+  assembleCcEventLog,
+  ccelEnd,
+  encodeAaelEvent,
+  tdxCcMrIndexForPcr,
+} from "./aael.ts";
+export type { AaelEntry } from "./aael.ts";
+export { applyTdxEventLog } from "./apply.ts";

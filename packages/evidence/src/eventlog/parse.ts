@@ -65,7 +65,11 @@ export function parseCcEventLogWithHeader(bytes: Uint8Array): CcEventLog {
   while (reader.remaining > 0) {
     // The CCEL ACPI area is larger than the log; firmware leaves it 0xFF- (or zero-) filled, so
     // an all-ones or all-zeros (PCRIndex, EventType) pair marks the end (Trustee lib.rs).
-    if (reader.remaining < 8) reader.fail(`${reader.remaining} trailing bytes are too few for an event header`, "TCG_PCR_EVENT2.PCRIndex");
+    if (reader.remaining < 8)
+      reader.fail(
+        `${reader.remaining} trailing bytes are too few for an event header`,
+        "TCG_PCR_EVENT2.PCRIndex",
+      );
     if (isEndMarker(bytes, reader.offset)) break;
     events.push(parseEvent(reader, sizes));
   }
@@ -87,11 +91,14 @@ function isEndMarker(bytes: Uint8Array, offset: number): boolean {
  */
 function parseSpecIdEvent(reader: ByteReader): SpecIdAlgorithm[] {
   reader.u32("TCG_PCR_EVENT.PCRIndex");
-  const typeAt = reader.position;
   const type = reader.u32("TCG_PCR_EVENT.EventType");
   if (type !== EV_NO_ACTION) {
     // Trustee would go on reading the header's event data as events and fail; say so plainly.
-    reader.fail(`first event has type ${hex32(type)}, not the EV_NO_ACTION Spec ID event`, "TCG_PCR_EVENT.EventType", { eventOffset: typeAt });
+    reader.offset -= 4;
+    reader.fail(
+      `first event has type ${hex32(type)}, not the EV_NO_ACTION Spec ID event`,
+      "TCG_PCR_EVENT.EventType",
+    );
   }
   reader.skip(20, "TCG_PCR_EVENT.Digest");
   const size = reader.u32("TCG_PCR_EVENT.EventSize");
@@ -100,17 +107,23 @@ function parseSpecIdEvent(reader: ByteReader): SpecIdAlgorithm[] {
   const count = spec.u32("TCG_EfiSpecIDEvent.numberOfAlgorithms");
   const algorithms: SpecIdAlgorithm[] = [];
   // Each entry takes 4 bytes, so an absurd count fails at the end of the event, not in a long loop.
-  if (count * 4 > spec.remaining) spec.fail(`numberOfAlgorithms ${count} does not fit in the event`, "TCG_EfiSpecIDEvent.numberOfAlgorithms");
+  if (count * 4 > spec.remaining)
+    spec.fail(
+      `numberOfAlgorithms ${count} does not fit in the event`,
+      "TCG_EfiSpecIDEvent.numberOfAlgorithms",
+    );
   for (let i = 0; i < count; i++) {
     const id = spec.u16("TCG_EfiSpecIDEvent.digestSizes.algorithmId");
     const digestSize = spec.u16("TCG_EfiSpecIDEvent.digestSizes.digestSize");
     const alg = TCG_ALGORITHM_NAMES.get(id);
-    if (alg === undefined) spec.fail(`unknown algorithm id ${hex16(id)}`, "TCG_EfiSpecIDEvent.digestSizes.algorithmId");
+    if (alg === undefined)
+      spec.fail(`unknown algorithm id ${hex16(id)}`, "TCG_EfiSpecIDEvent.digestSizes.algorithmId");
     algorithms.push({ id, alg, size: digestSize });
   }
   const vendorSize = spec.u8("TCG_EfiSpecIDEvent.vendorInfoSize");
   spec.skip(vendorSize, "TCG_EfiSpecIDEvent.vendorInfo");
-  if (spec.remaining !== 0) spec.fail(`${spec.remaining} unexpected bytes after vendorInfo`, "TCG_PCR_EVENT.EventSize");
+  if (spec.remaining !== 0)
+    spec.fail(`${spec.remaining} unexpected bytes after vendorInfo`, "TCG_PCR_EVENT.EventSize");
   return algorithms;
 }
 
@@ -129,7 +142,8 @@ function parseEvent(reader: ByteReader, sizes: ReadonlyMap<number, SpecIdAlgorit
   }
   const count = reader.u32("TPML_DIGEST_VALUES.count");
   // Each digest takes at least 2 bytes: an absurd count fails here instead of looping.
-  if (count * 2 > reader.remaining) reader.fail(`digest count ${count} does not fit in the log`, "TPML_DIGEST_VALUES.count");
+  if (count * 2 > reader.remaining)
+    reader.fail(`digest count ${count} does not fit in the log`, "TPML_DIGEST_VALUES.count");
   const digests: CcEventDigest[] = [];
   for (let i = 0; i < count; i++) {
     const id = reader.u16("TPMT_HA.hashAlg");
@@ -154,7 +168,10 @@ function digestsMatch(data: Uint8Array, digests: CcEventDigest[], at: number): b
   for (const d of digests) {
     const computed = hashWith(d.alg, data);
     if (computed === undefined) {
-      throw new EventLogFormatError(`${d.alg} is not a digest algorithm`, { offset: at, field: "TPMT_HA.hashAlg" });
+      throw new EventLogFormatError(`${d.alg} is not a digest algorithm`, {
+        offset: at,
+        field: "TPMT_HA.hashAlg",
+      });
     }
     if (!bytesEqual(computed, d.digest)) return false;
   }

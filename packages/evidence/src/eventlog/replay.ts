@@ -34,6 +34,9 @@ export function replayMeasurementRegister(
 }
 
 /** RTMR0..RTMR3 replayed from a TDX CC event log (48-byte SHA-384 values by default). */
-export function replayRtmrs(events: readonly CcEvent[], hashAlg: HashAlgorithmName = "SHA-384"): Uint8Array[] {
+export function replayRtmrs(
+  events: readonly CcEvent[],
+  hashAlg: HashAlgorithmName = "SHA-384",
+): Uint8Array[] {
   return TDX_RTMR_MR_INDEXES.map((mr) => replayMeasurementRegister(events, mr, hashAlg));
 }

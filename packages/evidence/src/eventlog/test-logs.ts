@@ -23,7 +23,10 @@ const u32 = (n: number): Buffer => {
 };
 
 /** The EV_NO_ACTION Spec ID header declaring `algorithms` as [id, size] pairs. */
-export function specIdHeader(algorithms: [number, number][] = [[0x000c, 48]], vendorInfo = new Uint8Array(0)): Buffer {
+export function specIdHeader(
+  algorithms: [number, number][] = [[0x000c, 48]],
+  vendorInfo = new Uint8Array(0),
+): Buffer {
   const spec = Buffer.concat([
     Buffer.from("Spec ID Event03\0", "latin1"),
     u32(0), // platformClass

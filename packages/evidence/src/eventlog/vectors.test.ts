@@ -76,7 +76,11 @@ test("the AAEL vector's tagged events carry domain/operation/content and extend 
   const aael = events.filter((e) => e.details.unicode_name === "AAEL");
   assert.ok(aael.length > 0);
   for (const e of aael) assert.equal(e.index, 4);
-  assert.deepEqual(aael[0]!.details.data, { domain: "coco.com", operation: "some-operation", content: "some-content" });
+  assert.deepEqual(aael[0]!.details.data, {
+    domain: "coco.com",
+    operation: "some-operation",
+    content: "some-content",
+  });
   // Content that is JSON is kept as JSON, not as a string.
   assert.ok(aael.some((e) => typeof (e.details.data as { content: unknown }).content === "object"));
   assert.notEqual(Buffer.from(replayRtmrs(events)[3]!).toString("hex"), "0".repeat(96));
@@ -88,7 +92,9 @@ test("the Spec ID header's algorithms are reported (CCEL_data: SHA-384 only)", (
 });
 
 test("Trustee's Hygon CSV evidence log: a header declaring SHA-384 and SM3, then no events", () => {
-  const evidence = JSON.parse(readFileSync(vectorPath("trustee", "csv", "csv_evidence.json"), "utf8")) as { cc_eventlog: string };
+  const evidence = JSON.parse(readFileSync(vectorPath("trustee", "csv", "csv_evidence.json"), "utf8")) as {
+    cc_eventlog: string;
+  };
   const { algorithms, events } = parseCcEventLogWithHeader(Buffer.from(evidence.cc_eventlog, "base64"));
   assert.deepEqual(
     algorithms.map((a) => [a.alg, a.size]),

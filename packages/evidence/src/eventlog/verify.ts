@@ -16,7 +16,11 @@ import { hex } from "./text.ts";
  * Record `tdx.eventlog.rtmr0`..`rtmr3`: the quote's RTMR (expected) against the replayed value
  * (actual). Returns true when all four match.
  */
-export function verifyEventLogAgainstRtmrs(events: readonly CcEvent[], rtmrs: readonly Uint8Array[], log: CheckLog): boolean {
+export function verifyEventLogAgainstRtmrs(
+  events: readonly CcEvent[],
+  rtmrs: readonly Uint8Array[],
+  log: CheckLog,
+): boolean {
   if (rtmrs.length !== 4) {
     log.fail("tdx.eventlog.rtmrs", "4 RTMR values from the quote", `${rtmrs.length}`);
     return false;
@@ -25,7 +29,9 @@ export function verifyEventLogAgainstRtmrs(events: readonly CcEvent[], rtmrs: re
   let ok = true;
   for (let i = 0; i < 4; i++) {
     const quoted = rtmrs[i]!;
-    ok = log.expect(`tdx.eventlog.rtmr${i}`, bytesEqual(quoted, replayed[i]!), hex(quoted), hex(replayed[i]!)) && ok;
+    ok =
+      log.expect(`tdx.eventlog.rtmr${i}`, bytesEqual(quoted, replayed[i]!), hex(quoted), hex(replayed[i]!)) &&
+      ok;
   }
   return ok;
 }
@@ -45,7 +51,11 @@ const STRICT_BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]
  * padded base64 (Trustee uses the STANDARD engine), does not parse, or does not replay to the
  * quote's RTMRs fails `tdx.eventlog.*` checks.
  */
-export function checkTdxEventLog(ccEventlog: string | null | undefined, rtmrs: readonly Uint8Array[], log: CheckLog): TdxEventLogResult {
+export function checkTdxEventLog(
+  ccEventlog: string | null | undefined,
+  rtmrs: readonly Uint8Array[],
+  log: CheckLog,
+): TdxEventLogResult {
   if (ccEventlog === null || ccEventlog === undefined || ccEventlog === "") return {};
   if (!STRICT_BASE64.test(ccEventlog)) {
     log.fail("tdx.eventlog.encoding", "standard padded base64", "invalid base64");

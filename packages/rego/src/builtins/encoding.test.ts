@@ -63,6 +63,7 @@ test("hex", () => {
 
 test("urlquery follows net/url", () => {
   assert.equal(call("urlquery.encode", "a=b+1 c~"), "a%3Db%2B1+c~");
+  assert.equal(call("urlquery.encode", "é!*'()/?#&\ud800"), "%C3%A9%21%2A%27%28%29%2F%3F%23%26%EF%BF%BD");
   assert.equal(call("urlquery.decode", "a%3Db%2B1+c"), "a=b+1 c");
   fails(
     () => call("urlquery.decode", "a%zz"),

@@ -54,6 +54,11 @@ test("trim family follows Go's strings package", () => {
   assert.equal(call("trim_space", "\u0085\t hi \n\u00a0"), "hi");
   // Go does not treat U+FEFF as space (JS String#trim does).
   assert.equal(call("trim_space", "\ufeffhi"), "\ufeffhi");
+  // A long inner run of spaces stays linear.
+  assert.equal(
+    (call("trim_space", " ".repeat(200000) + "x" + " ".repeat(200000) + "y") as string).length,
+    200002,
+  );
 });
 
 test("split, split_n, replace, replace_n", () => {
@@ -70,6 +75,10 @@ test("split, split_n, replace, replace_n", () => {
   assert.equal(call("replace", "a-b", "-", "$&$1$$"), "a$&$1$$b");
   assert.equal(call("trim", "  ..x..  ", " ."), "x");
   assert.equal(call("trim", "«x»", "«»"), "x");
+  assert.equal(call("trim_right", "x😀😀", "😀é"), "x");
+  assert.equal(call("trim_left", "😀é😀x", "😀é"), "x");
+  assert.equal(call("substring", "é😀ü", 1, 5), "😀ü");
+  assert.equal(call("substring", "é😀ü", 3, 1), "");
   assert.equal(
     call("strings.replace_n", RObject.fromRecord({ a: "1", ab: "2" }), "abab"),
     // Keys in Rego order: "a" < "ab", and the first pattern in order wins at each position.

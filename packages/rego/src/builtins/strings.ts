@@ -19,8 +19,19 @@ import type { BuiltinDef } from "./types.ts";
 
 /** Go's unicode.IsSpace (strings.TrimSpace): JS \s also matches U+FEFF, and lacks U+0085. */
 const GO_SPACE = "\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000";
-const LEADING_SPACE = new RegExp(`^[${GO_SPACE}]+`, "u");
-const TRAILING_SPACE = new RegExp(`[${GO_SPACE}]+$`, "u");
+const IS_GO_SPACE = new RegExp(`^[${GO_SPACE}]$`);
+
+/**
+ * strings.TrimSpace by scanning from both ends (a `[…]+$` regex would be quadratic on a long run of
+ * spaces not at the end). Go's spaces are all in the BMP, so UTF-16 units suffice.
+ */
+function trimSpace(s: string): string {
+  let a = 0;
+  let b = s.length;
+  while (a < b && IS_GO_SPACE.test(s[a]!)) a++;
+  while (b > a && IS_GO_SPACE.test(s[b - 1]!)) b--;
+  return a === 0 && b === s.length ? s : s.slice(a, b);
+}
 
 function runes(s: string): string[] {
   return Array.from(s);
@@ -52,12 +63,35 @@ function trimCutset(s: string, cutset: string, left: boolean, right: boolean): s
     return a === 0 && b === s.length ? s : s.slice(a, b);
   }
   const cut = new Set(runes(cutset));
-  const rs = runes(s);
   let a = 0;
-  let b = rs.length;
-  if (left) while (a < b && cut.has(rs[a]!)) a++;
-  if (right) while (b > a && cut.has(rs[b - 1]!)) b--;
-  return rs.slice(a, b).join("");
+  let b = s.length;
+  if (left) {
+    while (a < b) {
+      const ch = String.fromCodePoint(s.codePointAt(a)!);
+      if (!cut.has(ch)) break;
+      a += ch.length;
+    }
+  }
+  if (right) {
+    while (b > a) {
+      const lo = s.charCodeAt(b - 1);
+      const w =
+        lo >= 0xdc00 && lo <= 0xdfff && b - 2 >= a && (s.charCodeAt(b - 2) & 0xfc00) === 0xd800 ? 2 : 1;
+      if (!cut.has(s.slice(b - w, b))) break;
+      b -= w;
+    }
+  }
+  return a === 0 && b === s.length ? s : s.slice(a, b);
+}
+
+/** The UTF-16 offset `count` code points after `from` (clamped to the end). */
+function utf16Offset(s: string, from: number, count: number): number {
+  let i = from;
+  for (let n = 0; n < count && i < s.length; n++) {
+    const c = s.charCodeAt(i);
+    i += c >= 0xd800 && c <= 0xdbff && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00 ? 2 : 1;
+  }
+  return i;
 }
 
 /** Go strings.Split: an empty separator splits into runes; "" with "" gives []. */
@@ -118,7 +152,10 @@ function stringsOf(name: string, v: Value, pos: number): string[] {
  * the rune when JS would expand it.
  */
 function mapCase(s: string, upper: boolean): string {
-  if (isASCII(s)) return upper ? s.toUpperCase() : s.toLowerCase();
+  const whole = upper ? s.toUpperCase() : s.toLowerCase();
+  // No rune expanded (the length is unchanged) and no context-sensitive rune: the whole-string mapping
+  // is already the rune-by-rune one.
+  if (whole.length === s.length && (upper || !/[\u03a3\u0130]/.test(s))) return whole;
   let out = "";
   for (const ch of s) {
     if (!upper && ch === "\u0130") {
@@ -240,11 +277,14 @@ export const stringsBuiltins: BuiltinDef[] = [
       const start = int("substring", a, 2);
       const length = int("substring", a, 3);
       if (start < 0) throw builtinError("substring", "negative offset");
-      const rs = isASCII(s) ? null : runes(s);
-      const len = rs ? rs.length : s.length;
-      if (start >= len) return "";
-      const end = length < 0 ? len : Math.min(len, start + length);
-      return rs ? rs.slice(start, end).join("") : s.slice(start, end);
+      if (isASCII(s)) {
+        if (start >= s.length) return "";
+        return s.slice(start, length < 0 ? s.length : Math.min(s.length, start + length));
+      }
+      // Walk code points to UTF-16 offsets rather than materialising a rune array.
+      const from = utf16Offset(s, 0, start);
+      if (from >= s.length) return "";
+      return length < 0 ? s.slice(from) : s.slice(from, utf16Offset(s, from, length));
     },
   },
   { name: "trim", arity: 2, fn: (a) => trimCutset(str("trim", a, 1), str("trim", a, 2), true, true) },
@@ -279,7 +319,7 @@ export const stringsBuiltins: BuiltinDef[] = [
   {
     name: "trim_space",
     arity: 1,
-    fn: (a) => str("trim_space", a, 1).replace(LEADING_SPACE, "").replace(TRAILING_SPACE, ""),
+    fn: (a) => trimSpace(str("trim_space", a, 1)),
   },
   { name: "strings.reverse", arity: 1, fn: (a) => reverse(str("strings.reverse", a, 1)) },
   {

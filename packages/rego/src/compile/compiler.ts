@@ -12,6 +12,7 @@ import { Scope, SlotAllocator } from "./scope.ts";
 import { checkHead, reorderBody, type SafetyContext } from "./safety.ts";
 import { allSlots } from "./terms.ts";
 import { checkRecursion } from "./recursion.ts";
+import { metadataChain, metadataRule, type MetadataContext } from "./metadata.ts";
 
 export interface CompiledPolicy {
   root: RuleNode;
@@ -67,7 +68,11 @@ export class Compiler {
     return n;
   }
 
+  #modules: readonly Module[] = [];
+  #rulesByNode = new Map<RuleNode, Rule[]>();
+
   compile(modules: readonly Module[]): CompiledPolicy {
+    this.#modules = modules;
     for (const m of modules) {
       const key = m.package.path.join("\u0000");
       let names = this.#packageRules.get(key);
@@ -85,6 +90,9 @@ export class Compiler {
       for (const r of m.rules) {
         const { node, prefixLen } = this.place(ctx, r);
         placed.push([ctx, r, node, prefixLen]);
+        const same = this.#rulesByNode.get(node);
+        if (same) same.push(r);
+        else this.#rulesByNode.set(node, [r]);
       }
     }
     for (const [ctx, r, node, prefixLen] of placed) {
@@ -207,6 +215,13 @@ export class Compiler {
     for (const t of headTerms) termOccurs(t, occurs);
     const scope = new Scope(slots, undefined, occurs);
     const rc = new RuleCompiler(this, ctx, slots);
+    rc.metadata = {
+      rule: r,
+      siblings: (this.#rulesByNode.get(node) ?? []).filter((x) => x !== r),
+      path: node.path,
+      pkg: ctx.pkg,
+      modules: this.#modules,
+    };
     const entry = new Set<number>();
     let cargs: CTerm[] | undefined;
     if (args) {
@@ -422,6 +437,18 @@ class RuleCompiler {
   readonly c: Compiler;
   readonly ctx: ModuleContext | undefined;
   readonly slots: SlotAllocator;
+  /** The rule being compiled, for `rego.metadata.*` calls. */
+  metadata: MetadataContext | undefined;
+
+  /** `rego.metadata.rule()` / `chain()` as a constant, when `op` names one of them. */
+  private metadataCall(op: Term[]): CTerm | undefined {
+    if (op.length !== 3 || op[0]!.type !== "var" || op[0]!.name !== "rego") return undefined;
+    if (op[1]!.type !== "string" || op[1]!.value !== "metadata" || op[2]!.type !== "string") return undefined;
+    const m = this.metadata;
+    if (op[2]!.value === "rule") return { k: "const", v: m ? metadataRule(m) : new RObject() };
+    if (op[2]!.value === "chain") return { k: "const", v: m ? metadataChain(m) : [] };
+    return undefined;
+  }
 
   constructor(c: Compiler, ctx: ModuleContext | undefined, slots: SlotAllocator) {
     this.c = c;
@@ -548,6 +575,9 @@ class RuleCompiler {
             return { k: "print", args: b.args.map((a) => this.term(a, scope)) };
           }
         }
+        const meta = this.metadataCall(op);
+        if (meta && b.args.length === 1) return { k: "unify", a: this.term(b.args[0]!, scope), b: meta };
+        if (meta && b.args.length === 0) return { k: "term", t: meta };
         const fn = this.c.resolveCall(this.ctx, op, scope, e.loc);
         return { k: "call", fn, args: b.args.map((a) => this.term(a, scope)) };
       }
@@ -625,6 +655,8 @@ class RuleCompiler {
         return { k: "objectcomp", key: this.term(t.key, inner), value: this.term(t.value, inner), body };
       }
       case "call": {
+        const meta = this.metadataCall(t.op.terms);
+        if (meta && t.args.length === 0) return meta;
         const fn = this.c.resolveCall(this.ctx, t.op.terms, scope, t.loc);
         return { k: "call", fn, args: t.args.map((a) => this.term(a, scope)), loc: t.loc };
       }
@@ -634,11 +666,13 @@ class RuleCompiler {
           parts: t.parts.map((p) => {
             if (typeof p === "string") return p;
             if (p.type === "expr") {
-              throw new RegoError(
-                "rego_compile_error",
-                "with modifiers inside template strings are not supported",
-                p.loc,
-              );
+              // `{x with input as v}`: the term evaluated under its own with modifiers.
+              const eb = p.expr.body;
+              if (eb.type !== "term" || p.expr.negated) {
+                throw new RegoError("rego_compile_error", "template string expressions must be terms", p.loc);
+              }
+              const withs = p.expr.with.map((w) => this.withMod(w.target.terms, w.value, scope, w.loc));
+              return { k: "with", t: this.term(eb.term, scope), with: withs } as CTerm;
             }
             return this.term(p, scope);
           }),

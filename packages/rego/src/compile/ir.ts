@@ -19,7 +19,9 @@ export type CTerm =
   | { k: "setcomp"; term: CTerm; body: CBody }
   | { k: "objectcomp"; key: CTerm; value: CTerm; body: CBody }
   | { k: "call"; fn: Callable; args: CTerm[]; loc: Location }
-  | { k: "template"; parts: (string | CTerm)[]; loc: Location };
+  | { k: "template"; parts: (string | CTerm)[]; loc: Location }
+  /** A term under `with` modifiers (template-string parts `{x with input as v}`). */
+  | { k: "with"; t: CTerm; with: CWith[] };
 
 /** A function a call resolves to: a builtin (possibly a host extension) or user rules at a data path. */
 export type Callable =

@@ -148,6 +148,9 @@ class Deps {
       case "template":
         for (const p of t.parts) if (typeof p !== "string") this.term(p);
         return;
+      case "with":
+        this.term(t.t);
+        return;
       default:
         return;
     }

@@ -38,6 +38,10 @@ export function allSlots(t: CTerm, out: Set<number>): void {
     case "template":
       for (const p of t.parts) if (typeof p !== "string") allSlots(p, out);
       return;
+    case "with":
+      allSlots(t.t, out);
+      for (const w of t.with) allSlots(w.value, out);
+      return;
     default:
       return;
   }
@@ -135,6 +139,10 @@ export function termNeeds(t: CTerm, out: Set<number>): void {
     }
     case "template":
       for (const p of t.parts) if (typeof p !== "string") termNeeds(p, out);
+      return;
+    case "with":
+      termNeeds(t.t, out);
+      for (const w of t.with) termNeeds(w.value, out);
       return;
     default:
       return;
@@ -234,6 +242,9 @@ export function shallow(t: CTerm, out: Set<number>): void {
       return;
     case "template":
       for (const p of t.parts) if (typeof p !== "string") shallow(p, out);
+      return;
+    case "with":
+      shallow(t.t, out);
       return;
     default:
       return;

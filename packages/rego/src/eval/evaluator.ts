@@ -47,6 +47,10 @@ export interface EvalOptions {
 
 type Mock = { fn?: Callable; value?: Value };
 
+const ARGS_BOUND = 0;
+const ARGS_MISMATCH = 1;
+const ARGS_UNIFY = 2;
+
 const LIT_OK = -1;
 const LIT_FAIL = -2;
 const LIT_MISS = -3;
@@ -300,10 +304,10 @@ export class Evaluation {
 
   // ------------------------------------------------------------------------------------ with
 
-  private evalWith(lit: CLit, f: Frame, k: K): boolean {
+  private evalWith(lit: CLit, f: Frame, k: K, inner?: () => boolean): boolean {
     const values: Value[] = [];
     const collect = (i: number): boolean => {
-      if (i === lit.with.length) return this.applyWith(lit, values, f, k);
+      if (i === lit.with.length) return this.applyWith(lit, values, f, k, inner);
       const w = lit.with[i]!;
       if (w.fnValue) {
         values[i] = null;
@@ -317,7 +321,7 @@ export class Evaluation {
     return collect(0);
   }
 
-  private applyWith(lit: CLit, values: Value[], f: Frame, k: K): boolean {
+  private applyWith(lit: CLit, values: Value[], f: Frame, k: K, inner?: () => boolean): boolean {
     const saved = this.saveState();
     for (let i = 0; i < lit.with.length; i++) {
       const w = lit.with[i]!;
@@ -341,14 +345,15 @@ export class Evaluation {
     }
     this.cache = new Map();
     this.fnCache = new Map();
-    const inner = this.saveState();
+    const withState = this.saveState();
     try {
+      if (inner) return inner();
       return this.evalLitInner(lit, f, () => {
         this.restoreState(saved);
         try {
           return k();
         } finally {
-          this.restoreState(inner);
+          this.restoreState(withState);
         }
       });
     } finally {
@@ -593,6 +598,23 @@ export class Evaluation {
       }
       case "template":
         return this.evalTemplate(t.parts, t.loc, f, k);
+      case "with": {
+        const lit: CLit = {
+          expr: { k: "nop" },
+          negated: false,
+          with: t.with,
+          loc: { file: "", row: 0, col: 0 },
+        };
+        const values: Value[] = [];
+        const collect = (): boolean =>
+          this.evalTerm(t.t, f, (v) => {
+            values.push(v);
+            return false;
+          });
+        this.evalWith(lit, f, () => false, collect);
+        for (const v of values) if (k(v)) return true;
+        return false;
+      }
     }
   }
 
@@ -1157,20 +1179,21 @@ export class Evaluation {
           let got = false;
           const l = link;
           const f: Frame = new Array(l.nslots);
-          this.unifyItemsV(l.args!, args, 0, f, () =>
-            this.evalBody(l.body.lits, 0, f, () =>
-              this.evalTerm(l.value ?? TRUE_TERM, f, (v) => {
-                if (result !== undefined && !equals(result, v)) {
-                  throw conflict("functions must not produce multiple outputs for same inputs", l.loc);
-                }
-                result = v;
-                got = true;
-                // Early exit on a ground value (OPA eval.go L52-65), except when printing: regorus, the
-                // Kata reference, evaluates every solution and the host sees their prints.
-                return l.groundHead && !this.print;
-              }),
-            ),
-          );
+          const onValue = (v: Value): boolean => {
+            if (result !== undefined && !equals(result, v)) {
+              throw conflict("functions must not produce multiple outputs for same inputs", l.loc);
+            }
+            result = v;
+            got = true;
+            // Early exit on a ground value (OPA eval.go L52-65), except when printing: regorus, the
+            // Kata reference, evaluates every solution and the host sees their prints.
+            return l.groundHead && !this.print;
+          };
+          const run = (): boolean =>
+            this.evalBody(l.body.lits, 0, f, () => this.evalTerm(l.value ?? TRUE_TERM, f, onValue));
+          const how = this.bindArgsDirect(l.args!, args, f);
+          if (how === ARGS_BOUND) run();
+          else if (how === ARGS_UNIFY) this.unifyItemsV(l.args!, args, 0, f, run);
           if (got) break;
         }
       }
@@ -1181,6 +1204,29 @@ export class Evaluation {
     }
     if (memoKey !== undefined) this.fnCache.set(memoKey, result === undefined ? null : result);
     return result;
+  }
+
+  /**
+   * Binds plain-var and constant argument patterns without continuations (the common case):
+   * ARGS_BOUND, ARGS_MISMATCH (a constant pattern differs: skip this definition), or ARGS_UNIFY
+   * when a pattern needs full unification (composite patterns, repeated vars).
+   */
+  private bindArgsDirect(patterns: CTerm[], args: Value[], f: Frame): number {
+    for (const p of patterns) if (p.k !== "var" && p.k !== "const") return ARGS_UNIFY;
+    for (let i = 0; i < patterns.length; i++) {
+      const p = patterns[i]!;
+      if (p.k === "var") {
+        if (f[p.slot] !== undefined) {
+          f.fill(undefined);
+          return ARGS_UNIFY;
+        }
+        f[p.slot] = args[i]!;
+      } else if (p.k === "const" && !equals(p.v, args[i]!)) {
+        f.fill(undefined);
+        return ARGS_MISMATCH;
+      }
+    }
+    return ARGS_BOUND;
   }
 
   /** Runs a compiled query body; `onSolution` sees the frame for each solution. */

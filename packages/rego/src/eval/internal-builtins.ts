@@ -1,8 +1,14 @@
 /**
  * Builtins the evaluator owns: membership (`x in xs`, `k, v in xs`; OPA v1/topdown/aggregates.go
- * builtinMember/builtinMemberWithKey). `print` is compiled to a dedicated expression, not a builtin.
+ * builtinMember/builtinMemberWithKey) and `rego.parse_module`. `print` is compiled to a dedicated
+ * expression, not a builtin.
  */
 import type { BuiltinDef } from "../builtins/types.ts";
+import { builtinError, operandTypeError, RegoError } from "../errors.ts";
+import { parseModule } from "../syntax/index.ts";
+import { fromJS } from "../value/json.ts";
+import { typeName } from "../value/value.ts";
+import { moduleToJSON } from "./ast-json.ts";
 import { RObject, RSet, equals, type Value } from "../value/value.ts";
 import { lookup } from "./values.ts";
 
@@ -21,7 +27,20 @@ function memberWithKey(k: Value, v: Value, coll: Value): boolean {
   return got !== undefined && equals(got, v);
 }
 
+/** `rego.parse_module(filename, text)`: the module's JSON AST; parse errors are builtin errors. */
+function parseModuleBuiltin([file, text]: Value[]): Value {
+  if (typeof file !== "string") throw operandTypeError("rego.parse_module", 1, "string", typeName(file!));
+  if (typeof text !== "string") throw operandTypeError("rego.parse_module", 2, "string", typeName(text!));
+  try {
+    return fromJS(moduleToJSON(parseModule(text, { file })));
+  } catch (e) {
+    if (e instanceof RegoError) throw builtinError("rego.parse_module", e.message);
+    throw e;
+  }
+}
+
 export const internalBuiltins: BuiltinDef[] = [
+  { name: "rego.parse_module", arity: 2, fn: parseModuleBuiltin },
   { name: "internal.member_2", arity: 2, fn: ([x, c]) => member(x!, c!) },
   { name: "internal.member_3", arity: 3, fn: ([k, v, c]) => memberWithKey(k!, v!, c!) },
 ];

@@ -18,7 +18,8 @@ export function parseSupplied(log: CheckLog, inputs: readonly Uint8Array[]): Amd
   const supplied: AmdCertificate[] = [];
   for (const [i, c] of inputs.entries()) {
     try {
-      const head = Buffer.from(c.subarray(0, 64)).toString("latin1");
+      // A DER certificate starts with SEQUENCE (0x30, "0"): no PEM sniffing for the common case.
+      const head = c[0] === 0x30 ? "" : Buffer.from(c.subarray(0, 64)).toString("latin1");
       if (head.trimStart().startsWith("-----BEGIN")) {
         supplied.push(...parseAmdCertificates(Buffer.from(c).toString("latin1")));
       } else {
