@@ -151,3 +151,32 @@ describe("verifyEvidence dispatches to every verifier", () => {
     assert.equal(err.code, "ERR_EVIDENCE_FORMAT");
   });
 });
+
+describe("Trustee TDX evidence JSON with a CC event log", () => {
+  const quote = Buffer.from(read("trustee", "tdx", "tdx_quote_4.dat")).toString("base64");
+  const ccel = Buffer.from(read("trustee", "tdx", "CCEL_data")).toString("base64");
+  const json = (extra: Record<string, unknown>) =>
+    new TextEncoder().encode(JSON.stringify({ quote, ...extra }));
+
+  test("the log is replayed against the quote's RTMRs and a mismatch names the RTMR", () => {
+    // Trustee's vectors pair no quote with its own log: CCEL_data was not measured into tdx_quote_4.
+    const result = verifyEvidence(json({ cc_eventlog: ccel }), { tee: "tdx", now: NOW });
+    const eventlogChecks = result.checks.filter((c) => c.check.startsWith("tdx.eventlog."));
+    assert.ok(eventlogChecks.length >= 4, "every RTMR is checked");
+    assert.ok(result.failures.some((f) => /^tdx\.eventlog\.rtmr[0-3]$/.test(f.check)));
+    assert.equal(result.valid, false);
+    assert.equal(
+      result.claims["uefi_event_logs"],
+      undefined,
+      "no event-log claims from a log that does not match",
+    );
+  });
+
+  test("without a log no event-log check runs", () => {
+    const result = verifyEvidence(json({}), { tee: "tdx", now: NOW });
+    assert.equal(
+      result.checks.some((c) => c.check.startsWith("tdx.eventlog.")),
+      false,
+    );
+  });
+});

@@ -11,6 +11,7 @@
  *   tpm          Trustee JSON {"ak_public","tpm_quote"}
  *   sample       Trustee JSON {"svn","report_data"?}
  */
+import { applyTdxEventLog } from "./eventlog/apply.ts";
 import { CocoonError, fromBase64, InvalidInputError } from "@cocoon/core";
 import type { TeeType, VerifyOptions, VerifyResult } from "./types.ts";
 import { verifySnp, type SnpVerifyOptions } from "./snp/verify.ts";
@@ -188,8 +189,13 @@ export function verifyEvidence(bytes: Uint8Array, options: VerifyEvidenceOptions
       if (json !== undefined) return verifySnpEvidenceJson(new TextDecoder().decode(bytes), verifyOptions);
       return verifySnp(bytes, verifyOptions);
     }
-    case "tdx":
-      return verifyTdx(dcapBytes(bytes, "tdx"), verifyOptions as DcapVerifyOptions);
+    case "tdx": {
+      const result = verifyTdx(dcapBytes(bytes, "tdx"), verifyOptions as DcapVerifyOptions);
+      // Trustee's TDX evidence JSON carries the CC event log: replay it against RTMR0..3 and expose
+      // `uefi_event_logs` as Trustee's verifier does (deps/verifier/src/tdx/mod.rs).
+      const json = parseJsonObject(bytes);
+      return json === undefined ? result : applyTdxEventLog(result, json["cc_eventlog"]);
+    }
     case "sgx":
       return verifySgx(dcapBytes(bytes, "sgx"), verifyOptions as DcapVerifyOptions);
     case "az-snp-vtpm":

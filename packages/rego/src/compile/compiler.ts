@@ -405,6 +405,13 @@ function declareBody(body: Body, scope: Scope): void {
       b.op.terms[0]!.type === "var" &&
       b.op.terms[0]!.name === "assign"
     ) {
+      // OPA rewriteLocalVars: a var may be assigned once per scope, and never named input or data.
+      for (const name of patternVars(b.args[0]!)) {
+        if (name === "input" || name === "data") {
+          throw new RegoError("rego_compile_error", `variables must not shadow ${name} (use a different variable name)`, e.loc);
+        }
+        if (scope.declared.has(name)) throw new RegoError("rego_compile_error", `var ${name} assigned above`, e.loc);
+      }
       declarePattern(b.args[0]!, scope, i);
     } else if (b.type === "some") {
       for (const v of b.vars) if (v.name !== "_" && !scope.declared.has(v.name)) scope.declare(v.name, i);
@@ -413,6 +420,13 @@ function declareBody(body: Body, scope: Scope): void {
       declarePattern(b.value, scope, i);
     }
   });
+}
+
+function patternVars(t: Term, out: string[] = []): string[] {
+  if (t.type === "var" && t.name !== "_") out.push(t.name);
+  else if (t.type === "array") t.items.forEach((x) => patternVars(x, out));
+  else if (t.type === "object") for (const [, v] of t.entries) patternVars(v, out);
+  return out;
 }
 
 function declarePattern(t: Term, scope: Scope, at = -1): void {
@@ -579,9 +593,21 @@ class RuleCompiler {
         if (meta && b.args.length === 1) return { k: "unify", a: this.term(b.args[0]!, scope), b: meta };
         if (meta && b.args.length === 0) return { k: "term", t: meta };
         const fn = this.c.resolveCall(this.ctx, op, scope, e.loc);
+        this.checkArity(fn, b.args.length, true, e.loc);
         return { k: "call", fn, args: b.args.map((a) => this.term(a, scope)) };
       }
     }
+  }
+
+  /**
+   * OPA's type checker: a call passes the function's arity in arguments, plus optionally one output
+   * argument when it is a statement (`count(xs, n)`).
+   */
+  private checkArity(fn: Callable, n: number, statement: boolean, loc: Location): void {
+    const arity = fn.kind === "builtin" ? fn.def.arity : this.c.nodeAt(fn.path, false)?.arity;
+    if (arity === undefined) return;
+    if (n === arity || (statement && n === arity + 1)) return;
+    throw new RegoError("rego_type_error", `${fn.kind === "builtin" ? fn.name : fn.name}: arity mismatch`, loc);
   }
 
   /** A body in its own scope (outer vars visible, its own vars local), as comprehensions have. */
@@ -658,6 +684,7 @@ class RuleCompiler {
         const meta = this.metadataCall(t.op.terms);
         if (meta && t.args.length === 0) return meta;
         const fn = this.c.resolveCall(this.ctx, t.op.terms, scope, t.loc);
+        this.checkArity(fn, t.args.length, false, t.loc);
         return { k: "call", fn, args: t.args.map((a) => this.term(a, scope)), loc: t.loc };
       }
       case "template":

@@ -709,9 +709,17 @@ export class Evaluation {
         }
         for (; i < path.length; i++) {
           if (v === undefined) return undefined;
-          const key = this.direct(path[i]!, f);
-          if (key === MISS) return MISS;
-          if (key === undefined) return undefined;
+          const p = path[i]!;
+          let key: Value | undefined | typeof MISS;
+          if (p.k === "const") key = p.v;
+          else if (p.k === "var") {
+            key = f[p.slot];
+            if (key === undefined) return MISS;
+          } else {
+            key = this.direct(p, f);
+            if (key === MISS) return MISS;
+            if (key === undefined) return undefined;
+          }
           v = lookup(v, key);
         }
         return v;
@@ -724,9 +732,17 @@ export class Evaluation {
         if (t.args.length !== arity) return MISS;
         const args: Value[] = new Array(arity);
         for (let i = 0; i < arity; i++) {
-          const a = this.direct(t.args[i]!, f);
-          if (a === MISS) return MISS;
-          if (a === undefined) return undefined;
+          const p = t.args[i]!;
+          let a: Value | undefined | typeof MISS;
+          if (p.k === "const") a = p.v;
+          else if (p.k === "var") {
+            a = f[p.slot];
+            if (a === undefined) return MISS;
+          } else {
+            a = this.direct(p, f);
+            if (a === MISS) return MISS;
+            if (a === undefined) return undefined;
+          }
           args[i] = a;
         }
         if (fn.kind === "user") return this.callUser(fn.path, args, t.loc);
