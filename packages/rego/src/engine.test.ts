@@ -40,7 +40,7 @@ test("prints are gathered as <file>:<row>: <msg> only when enabled", () => {
   const e = new Engine();
   e.addPolicy("app.rego", POLICY);
   e.addData({ admins: ["ann"] });
-  e.addBuiltin("lookup_limit", () => 1);
+  e.addBuiltin("lookup_limit", () => 1, 1);
   e.evalRule("data.app.allow", { user: "ann" });
   assert.deepEqual(e.takePrints(), []);
   e.enablePrint(true);
@@ -54,7 +54,7 @@ test("clone shares compiled policies but not data or prints", () => {
   const e = new Engine();
   e.addPolicy("app.rego", POLICY);
   e.addData({ admins: ["ann"] });
-  e.addBuiltin("lookup_limit", () => 1);
+  e.addBuiltin("lookup_limit", () => 1, 1);
   e.compile();
   const c = e.clone();
   c.addData({ admins: ["eve"] });

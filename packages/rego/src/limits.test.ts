@@ -104,3 +104,17 @@ test("a pathological regex runs in linear time (RE2 semantics)", () => {
   e.addPolicy("p.rego", 'package x\np := regex.match("^(a+)+$", concat("", [input.s, "!"]))');
   assert.equal(e.evalRule("data.x.p", { s: "a".repeat(100_000) }), false);
 });
+
+test("compile errors: arity mismatch, reassignment, shadowing input", () => {
+  const cases: [string, string][] = [
+    ["package x\np := count([1], 2, 3)", "rego_type_error"],
+    ["package x\np if { x := 1; x := 2 }", "rego_compile_error"],
+    ["package x\np if { input := 1 }", "rego_compile_error"],
+    ["package x\np if q\nq if p", "rego_recursion_error"],
+  ];
+  for (const [src, want] of cases) {
+    const e = new Engine();
+    e.addPolicy("c.rego", src);
+    assert.equal(code(() => e.compile()), want, src);
+  }
+});

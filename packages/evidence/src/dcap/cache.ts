@@ -14,26 +14,41 @@ interface Clearable {
 
 const registry: Clearable[] = [];
 
-/** A small LRU map: the least recently used entry goes when the bound is reached. */
+/**
+ * A bounded map that keeps recently used entries: two generations, each at most half the bound.
+ * Entries are added to the young generation; when it is full it becomes the old one (the previous
+ * old generation is dropped); a hit in the old generation moves the entry back to the young one.
+ * A hit costs one Map lookup (an exact LRU costs three, each comparing the whole key again).
+ */
 export class BoundedCache<V> {
-  readonly #max: number;
-  readonly #map = new Map<string, V>();
+  readonly #half: number;
+  #young = new Map<string, V>();
+  #old = new Map<string, V>();
   constructor(max: number) {
-    this.#max = max;
+    this.#half = Math.max(1, Math.floor(max / 2));
     registry.push(this);
   }
   get(key: string): V | undefined {
-    const v = this.#map.get(key);
-    if (v !== undefined) {
-      this.#map.delete(key);
-      this.#map.set(key, v);
+    const young = this.#young.get(key);
+    if (young !== undefined) return young;
+    const old = this.#old.get(key);
+    if (old !== undefined) {
+      this.#old.delete(key);
+      this.#addYoung(key, old);
     }
-    return v;
+    return old;
   }
   set(key: string, value: V): void {
-    this.#map.delete(key);
-    this.#map.set(key, value);
-    if (this.#map.size > this.#max) this.#map.delete(this.#map.keys().next().value as string);
+    this.#old.delete(key);
+    if (this.#young.has(key)) this.#young.set(key, value);
+    else this.#addYoung(key, value);
+  }
+  #addYoung(key: string, value: V): void {
+    if (this.#young.size >= this.#half) {
+      this.#old = this.#young;
+      this.#young = new Map<string, V>();
+    }
+    this.#young.set(key, value);
   }
   /** The cached value for `key`, computed by `make` on a miss. */
   getOrSet(key: string, make: () => V): V {
@@ -44,10 +59,11 @@ export class BoundedCache<V> {
     return value;
   }
   clear(): void {
-    this.#map.clear();
+    this.#young.clear();
+    this.#old.clear();
   }
   get size(): number {
-    return this.#map.size;
+    return this.#young.size + this.#old.size;
   }
 }
 

@@ -8,21 +8,28 @@
 import type { Claims } from "../types.ts";
 import type { SnpReport } from "./report.ts";
 import type { TcbVersion } from "./tcb.ts";
+import { hexOf as hex } from "./bytes.ts";
 
-/** Lowercase hex of a byte field, read in place (no intermediate copy: claims are built on every verification). */
-const hex = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("hex");
+/** Claim names of one TCB group, built once rather than per report. */
+function tcbKeys(prefix: string): readonly [string, string, string, string, string] {
+  return [`${prefix}_bootloader`, `${prefix}_tee`, `${prefix}_snp`, `${prefix}_microcode`, `${prefix}_fmc`];
+}
+const CURRENT_TCB = tcbKeys("current_tcb");
+const COMMITTED_TCB = tcbKeys("committed_tcb");
+const LAUNCH_TCB = tcbKeys("launch_tcb");
 
-function addTcbClaims(out: Claims, prefix: string, tcb: TcbVersion): void {
-  out[`${prefix}_bootloader`] = tcb.bootloader;
-  out[`${prefix}_tee`] = tcb.tee;
-  out[`${prefix}_snp`] = tcb.snp;
-  out[`${prefix}_microcode`] = tcb.microcode;
-  if (tcb.fmc !== undefined) out[`${prefix}_fmc`] = tcb.fmc;
+function addTcbClaims(out: Claims, keys: readonly string[], tcb: TcbVersion): void {
+  out[keys[0]!] = tcb.bootloader;
+  out[keys[1]!] = tcb.tee;
+  out[keys[2]!] = tcb.snp;
+  out[keys[3]!] = tcb.microcode;
+  if (tcb.fmc !== undefined) out[keys[4]!] = tcb.fmc;
 }
 
 /** Built by assignment in a fixed order (key order is part of the JSON output) rather than by object spreads. */
 export function snpClaims(report: SnpReport): Claims {
   const p = report.guestPolicy;
+  const hostData = hex(report.hostData); // init_data and host_data: the same bytes, one string
   const out: Claims = {
     // Trustee parse_tee_evidence, exact keys and types.
     policy_abi_major: p.abiMajor,
@@ -39,14 +46,14 @@ export function snpClaims(report: SnpReport): Claims {
     platform_smt_enabled: report.platform.smtEnabled,
     measurement: hex(report.measurement),
     report_data: hex(report.reportData),
-    init_data: hex(report.hostData),
+    init_data: hostData,
     chip_id: hex(report.chipId),
   };
   // Cocoon additions.
   if (report.reportedTcb.fmc !== undefined) out.reported_tcb_fmc = report.reportedTcb.fmc;
-  addTcbClaims(out, "current_tcb", report.currentTcb);
-  addTcbClaims(out, "committed_tcb", report.committedTcb);
-  addTcbClaims(out, "launch_tcb", report.launchTcb);
+  addTcbClaims(out, CURRENT_TCB, report.currentTcb);
+  addTcbClaims(out, COMMITTED_TCB, report.committedTcb);
+  addTcbClaims(out, LAUNCH_TCB, report.launchTcb);
   out.report_version = report.version;
   out.guest_svn = report.guestSvn;
   out.vmpl = report.vmpl;
@@ -60,7 +67,7 @@ export function snpClaims(report: SnpReport): Claims {
   out.platform_rapl_disabled = report.platform.raplDisabled;
   out.platform_ciphertext_hiding_enabled = report.platform.ciphertextHidingEnabled;
   out.platform_alias_check_complete = report.platform.aliasCheckComplete;
-  out.host_data = hex(report.hostData);
+  out.host_data = hostData;
   out.family_id = hex(report.familyId);
   out.image_id = hex(report.imageId);
   out.id_key_digest = hex(report.idKeyDigest);

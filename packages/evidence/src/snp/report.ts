@@ -6,7 +6,7 @@
  */
 import { SnpFormatError } from "./errors.ts";
 import { productFromCpuid, type SnpProduct } from "./product.ts";
-import { decodeTcb, tcbLayoutFor, type TcbLayout, type TcbVersion } from "./tcb.ts";
+import { decodeTcbAt, tcbLayoutFor, type TcbLayout, type TcbVersion } from "./tcb.ts";
 
 /** 0x4A0: every report version has this size (go-sev-guest abi.go `ReportSize`; virtee `ATT_REP_FW_LEN`). */
 export const SNP_REPORT_SIZE = 0x4a0;
@@ -58,6 +58,10 @@ export interface SnpFirmwareVersion {
   build: number;
 }
 
+/**
+ * A decoded report. `raw` is the decoder's own copy of the input (never the caller's buffer) and every byte field
+ * (familyId … signatureS) is a read-only view into it, so decoding allocates one buffer rather than one per field.
+ */
 export interface SnpReport {
   /** The exact bytes received (signature is verified over these, never over a re-encoding). */
   raw: Uint8Array;
@@ -127,7 +131,8 @@ export function parseSnpReport(input: Uint8Array, options: ParseSnpReportOptions
   const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
   const u32 = (off: number): number => view.getUint32(off, true);
   const u64 = (off: number): bigint => view.getBigUint64(off, true);
-  const bytes = (off: number, len: number): Uint8Array => raw.slice(off, off + len);
+  // Byte fields are views into `raw`, the decoder's own copy: no ArrayBuffer per field (see SnpReport).
+  const bytes = (off: number, len: number): Uint8Array => raw.subarray(off, off + len);
 
   const version = u32(0x000);
   if (version < SNP_MIN_VERSION || version > SNP_MAX_VERSION) {
@@ -225,7 +230,7 @@ export function parseSnpReport(input: Uint8Array, options: ParseSnpReportOptions
     imageId: bytes(0x020, 16),
     vmpl: u32(0x030),
     signatureAlgo: u32(0x034),
-    currentTcb: decodeTcb(raw.subarray(0x038, 0x040), layout),
+    currentTcb: decodeTcbAt(raw, 0x038, layout),
     platformInfo,
     platform,
     keyInfo,
@@ -236,13 +241,13 @@ export function parseSnpReport(input: Uint8Array, options: ParseSnpReportOptions
     authorKeyDigest: bytes(0x110, 48),
     reportId: bytes(0x140, 32),
     reportIdMa: bytes(0x160, 32),
-    reportedTcb: decodeTcb(raw.subarray(0x180, 0x188), layout),
+    reportedTcb: decodeTcbAt(raw, 0x180, layout),
     ...(cpuid ? { cpuid } : {}),
     chipId: bytes(0x1a0, 64),
-    committedTcb: decodeTcb(raw.subarray(0x1e0, 0x1e8), layout),
+    committedTcb: decodeTcbAt(raw, 0x1e0, layout),
     currentVersion: { build: raw[0x1e8]!, minor: raw[0x1e9]!, major: raw[0x1ea]! },
     committedVersion: { build: raw[0x1ec]!, minor: raw[0x1ed]!, major: raw[0x1ee]! },
-    launchTcb: decodeTcb(raw.subarray(0x1f0, 0x1f8), layout),
+    launchTcb: decodeTcbAt(raw, 0x1f0, layout),
     ...(launchMitVector !== undefined ? { launchMitVector, currentMitVector } : {}),
     signatureR: bytes(0x2a0, 72),
     signatureS: bytes(0x2e8, 72),
@@ -261,13 +266,15 @@ export function parseSnpReport(input: Uint8Array, options: ParseSnpReportOptions
 export function reinterpretForProduct(report: SnpReport, product: SnpProduct): SnpReport {
   if (report.product !== undefined) return parseSnpReport(report.raw, { product });
   const layout = tcbLayoutFor(product);
+  // decodeTcb depends only on the bytes and the layout: when the layout is unchanged (Milan, Genoa) the TCBs are too.
+  const same = layout === report.tcbLayout;
   const raw = report.raw;
   return {
     ...report,
-    currentTcb: decodeTcb(raw.subarray(0x038, 0x040), layout),
-    reportedTcb: decodeTcb(raw.subarray(0x180, 0x188), layout),
-    committedTcb: decodeTcb(raw.subarray(0x1e0, 0x1e8), layout),
-    launchTcb: decodeTcb(raw.subarray(0x1f0, 0x1f8), layout),
+    currentTcb: same ? report.currentTcb : decodeTcbAt(raw, 0x038, layout),
+    reportedTcb: same ? report.reportedTcb : decodeTcbAt(raw, 0x180, layout),
+    committedTcb: same ? report.committedTcb : decodeTcbAt(raw, 0x1e0, layout),
+    launchTcb: same ? report.launchTcb : decodeTcbAt(raw, 0x1f0, layout),
     product,
     tcbLayout: layout,
   };

@@ -6,6 +6,7 @@
  *   turin  (Zen 5+):       [0]=FMC [1]=BOOT_LOADER [2]=TEE [3]=SNP [4..6]=reserved [7]=MICROCODE
  */
 import type { SnpProduct } from "./product.ts";
+import { hexOf } from "./bytes.ts";
 
 export type TcbLayout = "legacy" | "turin";
 
@@ -26,17 +27,26 @@ export function tcbLayoutFor(product: SnpProduct | undefined): TcbLayout {
 
 export function decodeTcb(bytes: Uint8Array, layout: TcbLayout): TcbVersion {
   const raw = Buffer.from(bytes.buffer, bytes.byteOffset, 8).toString("hex");
+  return tcbFrom(bytes, 0, layout, raw);
+}
+
+/** decodeTcb of the 8 bytes at `offset` of a whole report: no subarray or Buffer view per TCB. */
+export function decodeTcbAt(report: Uint8Array, offset: number, layout: TcbLayout): TcbVersion {
+  return tcbFrom(report, offset, layout, hexOf(report, offset, 8));
+}
+
+function tcbFrom(bytes: Uint8Array, at: number, layout: TcbLayout, raw: string): TcbVersion {
   if (layout === "turin") {
     return {
-      fmc: bytes[0]!,
-      bootloader: bytes[1]!,
-      tee: bytes[2]!,
-      snp: bytes[3]!,
-      microcode: bytes[7]!,
+      fmc: bytes[at]!,
+      bootloader: bytes[at + 1]!,
+      tee: bytes[at + 2]!,
+      snp: bytes[at + 3]!,
+      microcode: bytes[at + 7]!,
       raw,
     };
   }
-  return { bootloader: bytes[0]!, tee: bytes[1]!, snp: bytes[6]!, microcode: bytes[7]!, raw };
+  return { bootloader: bytes[at]!, tee: bytes[at + 1]!, snp: bytes[at + 6]!, microcode: bytes[at + 7]!, raw };
 }
 
 export function encodeTcb(tcb: Omit<TcbVersion, "raw">, layout: TcbLayout): Uint8Array {

@@ -607,7 +607,7 @@ class RuleCompiler {
     const arity = fn.kind === "builtin" ? fn.def.arity : this.c.nodeAt(fn.path, false)?.arity;
     if (arity === undefined) return;
     if (n === arity || (statement && n === arity + 1)) return;
-    throw new RegoError("rego_type_error", `${fn.kind === "builtin" ? fn.name : fn.name}: arity mismatch`, loc);
+    throw new RegoError("rego_type_error", `${fn.name}: arity mismatch`, loc);
   }
 
   /** A body in its own scope (outer vars visible, its own vars local), as comprehensions have. */

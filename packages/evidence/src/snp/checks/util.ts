@@ -1,12 +1,10 @@
 /** Small helpers shared by the SNP check modules. They run on every verification, so none copies its input. */
 import type { CheckLog } from "../../types.ts";
+import { hexOf, sameBytes } from "../bytes.ts";
 
-/** A Buffer view of the same memory (Buffer.from(uint8Array) would copy). */
-const view = (b: Uint8Array): Buffer => Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+export const hex = (b: Uint8Array): string => hexOf(b);
 
-export const hex = (b: Uint8Array): string => view(b).toString("hex");
-
-export const bytesEqual = (a: Uint8Array, b: Uint8Array): boolean => view(a).equals(view(b));
+export const bytesEqual = (a: Uint8Array, b: Uint8Array): boolean => sameBytes(a, b);
 
 export const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
