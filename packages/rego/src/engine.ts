@@ -28,7 +28,8 @@ export interface ExpressionResult {
 }
 
 export interface QueryResult {
-  result: { expressions: ExpressionResult[]; bindings: Record<string, unknown> }[];
+  /** `bindings` is omitted when the query binds no vars, as OPA's rego.Result (json omitempty). */
+  result: { expressions: ExpressionResult[]; bindings?: Record<string, unknown> }[];
 }
 
 /** Raw per-solution values (Rego values, not JSON), for callers that need sets and exact numbers. */
@@ -126,7 +127,18 @@ export class Engine {
       const table = new Map(builtinTable());
       for (const [n, d] of this.#extensions) table.set(n, d);
       const compiler = new Compiler(table);
-      const policy = compiler.compile([...this.#modules.values()]);
+      let policy: CompiledPolicy;
+      try {
+        policy = compiler.compile([...this.#modules.values()]);
+      } catch (e) {
+        if (e instanceof RegoError) throw e;
+        if (e instanceof RangeError)
+          throw new RegoError("rego_compile_error", "policy is nested too deeply to compile");
+        throw new RegoError(
+          "rego_compile_error",
+          `internal compiler error: ${e instanceof Error ? e.message : String(e)}`,
+        );
+      }
       this.#compiled = { policy, compiler };
     }
     return this.#compiled.policy;
@@ -225,7 +237,9 @@ export class Engine {
           text: texts[i]!.text,
           location: texts[i]!.location,
         })),
-        bindings: Object.fromEntries([...s.bindings].map(([k, v]) => [k, toJS(v)])),
+        ...(s.bindings.size > 0
+          ? { bindings: Object.fromEntries([...s.bindings].map(([k, v]) => [k, toJS(v)])) }
+          : {}),
       })),
     };
   }

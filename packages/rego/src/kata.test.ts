@@ -38,6 +38,9 @@ for (const dir of dirs) {
     const engine = new Engine({ version: "v0", strict: false });
     engine.addPolicy(`tests/kata/data/${dir}/policy.rego`, readFileSync(join(base, "policy.rego"), "utf8"));
     engine.enablePrint(true);
+    engine.compile();
+    // As regorus's harness: a fresh clone of the base engine must agree with the long-lived one.
+    const pristine = engine.clone();
     const reqs = requests(readFileSync(join(base, "inputs.txt"), "utf8"));
     const outputs = JSON.parse(readFileSync(join(base, "outputs.json"), "utf8")) as unknown[];
     const prints = JSON.parse(readFileSync(join(base, "prints.json"), "utf8")) as string[][];
@@ -47,6 +50,14 @@ for (const dir of dirs) {
       const r = engine.evalRule(`data.agent_policy.${ep}`, input);
       assert.deepEqual(r === undefined ? undefined : toJS(r), outputs[i], `${dir} request ${i} (${ep})`);
       assert.deepEqual(engine.takePrints(), prints[i], `${dir} request ${i} (${ep}) prints`);
+      const fresh = pristine.clone();
+      const r2 = fresh.evalRule(`data.agent_policy.${ep}`, input);
+      assert.deepEqual(
+        r2 === undefined ? undefined : toJS(r2),
+        outputs[i],
+        `${dir} request ${i} (${ep}) on a clone`,
+      );
+      assert.deepEqual(fresh.takePrints(), prints[i]);
       total++;
     });
   });

@@ -115,6 +115,10 @@ test("compile errors: arity mismatch, reassignment, shadowing input", () => {
   for (const [src, want] of cases) {
     const e = new Engine();
     e.addPolicy("c.rego", src);
-    assert.equal(code(() => e.compile()), want, src);
+    assert.equal(
+      code(() => e.compile()),
+      want,
+      src,
+    );
   }
 });

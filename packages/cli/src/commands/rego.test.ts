@@ -46,6 +46,7 @@ test("rego eval keeps big integers exact and prints {} for an undefined query", 
   const r = io({ "p.rego": policy });
   assert.equal(await runRegoEval({ query: "data.authz.big", files: ["p.rego"] }, r), 0);
   assert.match(r.out, /"value": 18446744073709551616/);
+  assert.doesNotMatch(r.out, /bindings/, "no vars bound: bindings omitted as opa eval does");
   const u = io({ "p.rego": policy });
   assert.equal(await runRegoEval({ query: "data.authz.nothing", files: ["p.rego"] }, u), 0);
   assert.equal(u.out, "{}\n");

@@ -142,7 +142,9 @@ const byInput = new WeakMap<Uint8Array, AmdCertificate>();
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   return (
     a.length === b.length &&
-    Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength))
+    Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(
+      Buffer.from(b.buffer, b.byteOffset, b.byteLength),
+    )
   );
 }
 

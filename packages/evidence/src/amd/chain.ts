@@ -87,8 +87,10 @@ export function buildAmdChain(
   supplied: readonly AmdCertificate[],
   store: AmdTrustStore,
 ): ChainOutcome {
-  const candidates = [...supplied.filter((c) => !c.selfIssued), ...store.intermediates];
-  const named = candidates.filter((c) => c.subject === leaf.issuer);
+  // Supplied non-root certificates first, then the built-in intermediates; only those named as the leaf's issuer.
+  const named: AmdCertificate[] = [];
+  for (const c of supplied) if (!c.selfIssued && c.subject === leaf.issuer) named.push(c);
+  for (const c of store.intermediates) if (c.subject === leaf.issuer) named.push(c);
   if (named.length === 0) {
     return {
       ok: false,
@@ -106,9 +108,8 @@ export function buildAmdChain(
       lastProblem = `${kind} signature does not verify with "${intermediate.subjectCn}" (sha256 ${intermediate.sha256})`;
       continue;
     }
-    const arks = store.arks.filter((a) => a.ark.subject === intermediate.issuer);
-    for (const trusted of arks) {
-      if (verifyIssued(intermediate, trusted.ark)) {
+    for (const trusted of store.arks) {
+      if (trusted.ark.subject === intermediate.issuer && verifyIssued(intermediate, trusted.ark)) {
         return {
           ok: true,
           leaf,

@@ -6,13 +6,18 @@
 import type { AmdCertificate } from "./cert.ts";
 import { BoundedCache } from "./cache.ts";
 
-const links = new BoundedCache<string, boolean>(1024);
+/**
+ * child SHA-256 → (issuer SHA-256 → verdict). Two levels rather than one "child:issuer" key so a lookup builds no
+ * string per call; both levels are bounded (the inner one against many same-named issuers offered for one child).
+ */
+const links = new BoundedCache<string, BoundedCache<string, boolean>>(1024);
+const ISSUERS_PER_CHILD = 16;
 
 /** True when `issuer`'s subject names `child`'s issuer and issuer's key verifies child's signature. */
 export function verifyIssued(child: AmdCertificate, issuer: AmdCertificate): boolean {
   if (child.issuer !== issuer.subject) return false;
-  const key = `${child.sha256}:${issuer.sha256}`;
-  const hit = links.get(key);
+  let byIssuer = links.get(child.sha256);
+  const hit = byIssuer?.get(issuer.sha256);
   if (hit !== undefined) return hit;
   let ok: boolean;
   try {
@@ -20,7 +25,11 @@ export function verifyIssued(child: AmdCertificate, issuer: AmdCertificate): boo
   } catch {
     ok = false; // an unsupported or malformed signature algorithm is a failed link, not a crash
   }
-  links.set(key, ok);
+  if (!byIssuer) {
+    byIssuer = new BoundedCache<string, boolean>(ISSUERS_PER_CHILD);
+    links.set(child.sha256, byIssuer);
+  }
+  byIssuer.set(issuer.sha256, ok);
   return ok;
 }
 

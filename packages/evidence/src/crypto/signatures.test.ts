@@ -13,6 +13,7 @@ import {
   verifyEcdsaDer,
   verifyRsaPss,
   littleEndianToBigEndian,
+  littleEndianToBigEndianInto,
   InvalidPublicKeyError,
   type EcCurve,
   type DigestAlg,
@@ -129,4 +130,28 @@ test("little-endian zero-extended fields convert, and overflowing ones are refus
   assert.equal(be[47], 0x01);
   field[48] = 1;
   assert.equal(littleEndianToBigEndian(field, 48), undefined);
+});
+
+test("littleEndianToBigEndianInto writes in place and refuses values that do not fit", () => {
+  const field = new Uint8Array(72);
+  for (let i = 0; i < 48; i++) field[i] = i + 1;
+  const out = new Uint8Array(96);
+  assert.equal(littleEndianToBigEndianInto(field, out, 48, 48), true);
+  assert.deepEqual(out.subarray(48), littleEndianToBigEndian(field, 48));
+  assert.deepEqual(out.subarray(0, 48), new Uint8Array(48), "bytes outside the destination range untouched");
+  field[48] = 1;
+  assert.equal(littleEndianToBigEndianInto(field, out, 0, 48), false);
+  assert.equal(littleEndianToBigEndianInto(new Uint8Array(10), out, 0, 48), false, "field shorter than size");
+  assert.equal(littleEndianToBigEndianInto(new Uint8Array(72), out, 60, 48), false, "destination too small");
+});
+
+test("a key accepted for one curve is still refused for another (the curve check is remembered per curve)", () => {
+  const { publicKey, privateKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
+  const data = Buffer.from("curve");
+  const signature = sign("sha256", data, { key: privateKey, dsaEncoding: "ieee-p1363" });
+  assert.equal(verifyEcdsaP1363("P-256", "sha256", publicKey, signature, data), true);
+  assert.throws(() => verifyEcdsaP1363("P-384", "sha384", publicKey, new Uint8Array(96), data), {
+    code: "ERR_INVALID_PUBLIC_KEY",
+  });
+  assert.equal(verifyEcdsaP1363("P-256", "sha256", publicKey, signature, data), true);
 });

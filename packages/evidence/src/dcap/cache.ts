@@ -89,24 +89,61 @@ export class IdentityMemo<K extends object, V> {
   }
 }
 
+/** Most entries one sample key may hold (distinct inputs sharing a sample are rare: see `sampleKey`). */
+const BUCKET_MAX = 4;
+
+/**
+ * The bytes' length and two 64-byte windows (one near the start, one a third of the way in), as a
+ * short string. Only a bucket selector, never a verdict: entries are matched by comparing all bytes.
+ * For a PEM certificate chain the windows fall on the leaf's serial number and key.
+ */
+function sampleKey(b: Uint8Array): string {
+  const view = bufferView(b);
+  const n = b.byteLength;
+  const first = n > 128 ? 64 : 0;
+  const third = Math.floor(n / 3);
+  return `${n}:${view.toString("latin1", first, first + 64)}|${view.toString("latin1", third, third + 64)}`;
+}
+
+/**
+ * Values derived from bytes that arrive in a new array on every call (the PCK chain inside a quote),
+ * found by content: a short sample of the bytes selects a bucket, and an entry is used only when all
+ * its bytes are equal (a private copy, compared by memcmp). Cheaper than keying a Map by the whole
+ * content: V8 hashes a fresh multi-kilobyte string key character by character on every lookup.
+ */
+export class BytesCache<V> {
+  readonly #buckets: BoundedCache<{ bytes: Buffer; value: V }[]>;
+  constructor(max: number) {
+    this.#buckets = new BoundedCache(max);
+  }
+  getOrSet(bytes: Uint8Array, make: () => V): V {
+    const sample = sampleKey(bytes);
+    const bucket = this.#buckets.get(sample);
+    if (bucket) for (const entry of bucket) if (entry.bytes.equals(bytes)) return entry.value;
+    const value = make();
+    const entry = { bytes: Buffer.from(bytes), value };
+    this.#buckets.set(sample, bucket ? [entry, ...bucket.slice(0, BUCKET_MAX - 1)] : [entry]);
+    return value;
+  }
+}
+
 /**
  * Values derived from caller-owned bytes (collateral CRLs). Callers pass the same long-lived
  * `Uint8Array` on every verification, so the fast path finds it by identity; because the caller
  * could have changed its contents since, a hit is only used when a private snapshot of the bytes
- * still compares equal (a memcmp, far cheaper than hashing). Other arrays with the same bytes share
- * the entry through an exact-bytes key.
+ * still compares equal (a memcmp). Other arrays with the same bytes share the entry by content.
  */
 export class BytesMemo<V> {
   #byObject = new WeakMap<Uint8Array, { snapshot: Buffer; value: V }>();
-  readonly #byContent: BoundedCache<V>;
+  readonly #byContent: BytesCache<V>;
   constructor(max: number) {
-    this.#byContent = new BoundedCache<V>(max);
+    this.#byContent = new BytesCache<V>(max);
     registry.push(this);
   }
   getOrSet(bytes: Uint8Array, make: () => V): V {
     const known = this.#byObject.get(bytes);
     if (known !== undefined && known.snapshot.equals(bytes)) return known.value;
-    const value = this.#byContent.getOrSet(bytesKey(bytes), make);
+    const value = this.#byContent.getOrSet(bytes, make);
     this.#byObject.set(bytes, { snapshot: Buffer.from(bytes), value });
     return value;
   }

@@ -9,7 +9,7 @@
 import { createHash, type X509Certificate } from "node:crypto";
 import type { IntelTrustRoot } from "../intel/roots.ts";
 import { parseCertificates } from "./pck.ts";
-import { BoundedCache, bytesListKey } from "./cache.ts";
+import { BoundedCache, bytesListKey, IdentityMemo } from "./cache.ts";
 
 export interface ChainResult {
   ok: boolean;
@@ -120,4 +120,33 @@ export function verifyChain(
     };
   }
   return { ok: true, root, certs };
+}
+
+/** Outcomes of `chainShape` checks, per verified chain (the cached, never mutated `certs` array). */
+const shapes = new IdentityMemo<X509Certificate[], Map<string, Map<string, string | null>>>();
+
+/**
+ * A profile check on a verified chain (which CA issued what, subject names), judged once per chain
+ * and root: `check` may only read `certs` and `root`, which cannot change (a root is identified by
+ * its SHA-256 fingerprint, and whether it is genuine follows from that fingerprint).
+ * `kind` names the check. Returns the problem, or undefined when the chain has the required shape.
+ */
+export function chainShape(
+  certs: X509Certificate[],
+  root: IntelTrustRoot,
+  kind: string,
+  check: () => string | undefined,
+): string | undefined {
+  const byKind = shapes.getOrSet(certs, () => new Map<string, Map<string, string | null>>());
+  let byRoot = byKind.get(kind);
+  if (byRoot === undefined) {
+    byRoot = new Map<string, string | null>();
+    byKind.set(kind, byRoot);
+  }
+  let outcome = byRoot.get(root.fingerprint);
+  if (outcome === undefined) {
+    outcome = check() ?? null;
+    byRoot.set(root.fingerprint, outcome);
+  }
+  return outcome ?? undefined;
 }

@@ -2,16 +2,11 @@
  * Quote-level checks: header, trailing bytes, the PCK chain and its shape, the QE report signature,
  * the attestation-key binding and the quote signature (research §4.5 steps 1, 4–6, 8; §8 steps 15–19).
  */
-import {
-  createHash,
-  createPublicKey,
-  verify as cryptoVerify,
-  type KeyObject,
-  type X509Certificate,
-} from "node:crypto";
+import { createHash, createPublicKey, type KeyObject, type X509Certificate } from "node:crypto";
 import type { IntelTrustRoot } from "../intel/roots.ts";
 import { BoundedCache, bufferView, bytesKey } from "./cache.ts";
-import { verifyChain } from "./chain.ts";
+import { chainShape, verifyChain } from "./chain.ts";
+import { verifyP256Sha256 } from "./ecdsa.ts";
 import { commonName, hasIntelName } from "./collateral-verify.ts";
 import { allZero, hex, type Context, type PckInfo } from "./context.ts";
 import { parsePckExtensions, splitPemChainCached, type SplitChain } from "./pck.ts";
@@ -47,14 +42,6 @@ function importP256(xy: Uint8Array): KeyObject | undefined {
     });
   } catch {
     return undefined;
-  }
-}
-
-function p1363Valid(data: Uint8Array, key: KeyObject, sig: Uint8Array): boolean {
-  try {
-    return cryptoVerify("sha256", data, { key, dsaEncoding: "ieee-p1363" }, sig);
-  } catch {
-    return false;
   }
 }
 
@@ -126,11 +113,12 @@ export function checkSignatures(ctx: Context, q: DcapQuote): PckInfo | undefined
         )
       ) {
         ctx.usedRoots.push(chain.root!);
-        const shape = pckChainShape(chain.certs, chain.root!);
+        const root = chain.root!;
+        const shape = chainShape(chain.certs, root, "pck", () => pckChainShape(chain.certs, root));
         if (shape)
           log.fail(`${p}.pck.chain_shape`, "PCK leaf ← Intel SGX PCK Platform/Processor CA ← root", shape);
         try {
-          const ext = parsePckExtensions(ders[0]!);
+          const ext = (split.leafExtensions ??= parsePckExtensions(ders[0]!));
           pck = { ext, leaf: chain.certs[0]! };
           if (chain.certs.length > 1) pck.issuer = { cert: chain.certs[1]!, der: ders[1]! };
           log.pass(`${p}.pck.extensions`);
@@ -145,7 +133,7 @@ export function checkSignatures(ctx: Context, q: DcapQuote): PckInfo | undefined
     }
   }
   if (pck) {
-    const ok = p1363Valid(cd.qeReport.raw, pck.leaf.publicKey, cd.qeReportSignature);
+    const ok = verifyP256Sha256(cd.qeReport.raw, pck.leaf.publicKey, cd.qeReportSignature);
     log.expect(`${p}.qe_report.signature`, ok, "QE report signed by the PCK key", ok ? "valid" : "invalid");
   } else {
     log.fail(`${p}.qe_report.signature`, "QE report signed by the PCK key", "no verified PCK certificate");
@@ -157,7 +145,7 @@ export function checkSignatures(ctx: Context, q: DcapQuote): PckInfo | undefined
   if (bound) log.pass(`${p}.qe_report.binding`);
   else log.fail(`${p}.qe_report.binding`, `QE REPORT_DATA = ${digest.toString("hex")} ‖ 00…`, hex(rd));
   const attKey = p256Key(q.attestationKey);
-  const sigOk = attKey !== undefined && p1363Valid(q.signedRegion, attKey, q.signature);
+  const sigOk = attKey !== undefined && verifyP256Sha256(q.signedRegion, attKey, q.signature);
   log.expect(
     `${p}.quote.signature`,
     sigOk,

@@ -11,7 +11,7 @@ import { supplementalClaims } from "./claims.ts";
 import { collateralShapeError, missingCollateral } from "./collateral.ts";
 import { verifyCollateral, type VerifiedCollateral } from "./collateral-verify.ts";
 import { hex, type Context, type PckInfo } from "./context.ts";
-import { normalizeSerial } from "./crl.ts";
+import { certificateSerial } from "./crl.ts";
 import { BODY_TD_REPORT15, type DcapQuote, type TdReport } from "./quote.ts";
 import { asTcbStatus, convergeTcbStatus, evaluateQeIdentity } from "./tcb-info.ts";
 import { checkForRelaunch, evaluatePlatform, type PlatformEvaluation } from "./tcb-status.ts";
@@ -60,10 +60,10 @@ export function checkCollateral(ctx: Context, q: DcapQuote, pck: PckInfo | undef
   ctx.usedRoots.push(...v.roots);
 
   if (v.rootCrl) {
-    const revoked = [
-      ...(pck?.issuer ? [{ what: "PCK CA", serial: pck.issuer.cert.serialNumber }] : []),
-      ...v.intermediateSerials,
-    ].filter((s) => v.rootCrl!.revoked.has(normalizeSerial(s.serial)));
+    const revokedSet = v.rootCrl.revoked;
+    const revoked = [...(pck?.issuer ? [{ what: "PCK CA", cert: pck.issuer.cert }] : []), ...v.intermediates]
+      .filter((s) => revokedSet.has(certificateSerial(s.cert)))
+      .map((s) => ({ what: s.what, serial: s.cert.serialNumber }));
     log.expect(
       `${p}.collateral.ca_revocation`,
       revoked.length === 0,
@@ -75,7 +75,7 @@ export function checkCollateral(ctx: Context, q: DcapQuote, pck: PckInfo | undef
     const serial = pck.leaf.serialNumber;
     log.expect(
       `${p}.pck.revocation`,
-      !v.pckCrl.revoked.has(normalizeSerial(serial)),
+      !v.pckCrl.revoked.has(certificateSerial(pck.leaf)),
       "PCK certificate not on the PCK CRL",
       `serial ${serial} revoked`,
     );

@@ -24,7 +24,8 @@ export function checkWorkload(ctx: Context, q: DcapQuote): void {
     else log.expect(`${p}.debug`, !debug, "a production enclave (ATTRIBUTES.DEBUG = 0)", "debug enclave");
     reportData = q.body.reportData;
   } else {
-    const attrs = Buffer.from(q.body.tdAttributes).readBigUInt64LE(0);
+    const ta = q.body.tdAttributes;
+    const attrs = new DataView(ta.buffer, ta.byteOffset, ta.byteLength).getBigUint64(0, true);
     const debug = (attrs & 1n) === 1n;
     if (debug && options.allowDebug) log.pass(`${p}.debug`, "debug TD allowed by options.allowDebug");
     else log.expect(`${p}.debug`, !debug, "a production TD (TD_ATTRIBUTES.DEBUG = 0)", "debug TD");

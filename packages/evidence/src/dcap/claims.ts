@@ -8,16 +8,35 @@ import type { Claims } from "../types.ts";
 import type { PckExtensions } from "./pck.ts";
 import type { DcapQuote, EnclaveReport, TdReport } from "./quote.ts";
 
-const hex = (b: Uint8Array): string => Buffer.from(b).toString("hex");
+const hex = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("hex");
 
+/** Two-digit lower-case hex of every byte value. */
+const BYTE_HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
+
+/** Hex of a u16's little-endian bytes (as Trustee's `hex::encode(x.to_le_bytes())`). */
 function u16le(n: number): string {
-  return hex(new Uint8Array([n & 0xff, (n >> 8) & 0xff]));
+  return BYTE_HEX[n & 0xff]! + BYTE_HEX[(n >> 8) & 0xff]!;
+}
+
+/**
+ * Hex of the fields of one report, sliced from a single hex encoding of the whole report (one
+ * encoding instead of twenty; the fields are views into `raw`). A field that is not a view into
+ * `raw` is encoded on its own.
+ */
+function fieldHex(raw: Uint8Array): (field: Uint8Array) => string {
+  const all = hex(raw);
+  return (field) => {
+    const start = field.byteOffset - raw.byteOffset;
+    if (field.buffer !== raw.buffer || start < 0 || start + field.byteLength > raw.byteLength)
+      return hex(field);
+    return all.slice(2 * start, 2 * (start + field.byteLength));
+  };
 }
 
 /** TD_ATTRIBUTES flags Trustee names (claims.rs `TdAttributesFlags`). */
 export function tdAttributeFlags(tdAttributes: Uint8Array): Record<string, boolean> {
-  const v = Buffer.from(tdAttributes).readBigUInt64LE(0);
-  const bit = (n: number): boolean => ((v >> BigInt(n)) & 1n) === 1n;
+  // Bit n of the little-endian 64-bit TD_ATTRIBUTES.
+  const bit = (n: number): boolean => ((tdAttributes[n >> 3]! >> (n & 7)) & 1) === 1;
   return {
     debug: bit(0),
     septve_disable: bit(28),
@@ -27,9 +46,18 @@ export function tdAttributeFlags(tdAttributes: Uint8Array): Record<string, boole
   };
 }
 
+/** Formatted PlatformInstanceIDs per (cached, never modified) PCK extensions object. */
+const instanceIds = new WeakMap<PckExtensions, string>();
+
 /** Trustee (intel_dcap/pck.rs) reads the PlatformInstanceID GUID as little-endian and prints it big-endian. */
 function platformInstanceId(pck: PckExtensions | undefined): string | undefined {
-  return pck?.platformInstanceId ? hex(new Uint8Array(pck.platformInstanceId).reverse()) : undefined;
+  if (!pck?.platformInstanceId) return undefined;
+  let id = instanceIds.get(pck);
+  if (id === undefined) {
+    id = hex(new Uint8Array(pck.platformInstanceId).reverse());
+    instanceIds.set(pck, id);
+  }
+  return id;
 }
 
 /**
@@ -38,13 +66,15 @@ function platformInstanceId(pck: PckExtensions | undefined): string | undefined 
  * comes from the CC event log, which this verifier does not parse.)
  */
 export function tdxClaims(q: DcapQuote, body: TdReport, pck?: PckExtensions): Claims {
+  const hex = fieldHex(body.raw);
+  const headerHex = fieldHex(q.header.raw);
   const header = {
     version: u16le(q.header.version),
     att_key_type: u16le(q.header.attKeyType),
-    tee_type: hex(q.header.raw.subarray(4, 8)),
-    reserved: hex(q.header.reserved),
-    vendor_id: hex(q.header.qeVendorId),
-    user_data: hex(q.header.userData),
+    tee_type: headerHex(q.header.raw.subarray(4, 8)),
+    reserved: headerHex(q.header.reserved),
+    vendor_id: headerHex(q.header.qeVendorId),
+    user_data: headerHex(q.header.userData),
   };
   const b: Record<string, string> = {
     tcb_svn: hex(body.teeTcbSvn),
@@ -85,15 +115,17 @@ export function tdxClaims(q: DcapQuote, body: TdReport, pck?: PckExtensions): Cl
 }
 
 export function sgxClaims(q: DcapQuote, body: EnclaveReport, pck: PckExtensions | undefined): Claims {
+  const hex = fieldHex(body.raw);
+  const headerHex = fieldHex(q.header.raw);
   const claims: Claims = {
     header: {
       version: u16le(q.header.version),
       att_key_type: u16le(q.header.attKeyType),
-      att_key_data_0: hex(q.header.raw.subarray(4, 8)),
-      qe_svn: hex(q.header.raw.subarray(8, 10)),
-      pce_svn: hex(q.header.raw.subarray(10, 12)),
-      vendor_id: hex(q.header.qeVendorId),
-      user_data: hex(q.header.userData),
+      att_key_data_0: headerHex(q.header.raw.subarray(4, 8)),
+      qe_svn: headerHex(q.header.raw.subarray(8, 10)),
+      pce_svn: headerHex(q.header.raw.subarray(10, 12)),
+      vendor_id: headerHex(q.header.qeVendorId),
+      user_data: headerHex(q.header.userData),
     },
     body: {
       cpu_svn: hex(body.cpuSvn),
@@ -140,9 +172,19 @@ export interface SupplementalClaims {
 
 const SGX_TYPES = ["Standard", "Scalable", "Scalable with Integrity"];
 
+/** Formatted dates by epoch ms: collateral dates repeat on every verification, formatting them does not need to. */
+const formatted = new Map<number, string>();
+
 /** RFC 3339 without milliseconds, as Trustee formats supplemental dates. */
 function rfc3339(d: Date): string {
-  return d.toISOString().replace(/\.\d{3}Z$/, "Z");
+  const ms = d.getTime();
+  let s = formatted.get(ms);
+  if (s === undefined) {
+    s = d.toISOString().replace(/\.\d{3}Z$/, "Z");
+    if (formatted.size >= 1024) formatted.clear();
+    formatted.set(ms, s);
+  }
+  return s;
 }
 
 export function supplementalClaims(s: SupplementalClaims): Claims {

@@ -8,7 +8,7 @@
 import { verify as cryptoVerify, type X509Certificate } from "node:crypto";
 import type { CheckLog } from "../types.ts";
 import type { IntelTrustRoot } from "../intel/roots.ts";
-import { verifyChain } from "./chain.ts";
+import { chainShape, verifyChain } from "./chain.ts";
 import { BoundedCache } from "./cache.ts";
 import type { DcapCollateral } from "./collateral.ts";
 import { crlSignedBy, parseCrl, type ParsedCrl } from "./crl.ts";
@@ -21,9 +21,7 @@ import { parseEnclaveIdentity, parseTcbInfo, type EnclaveIdentity, type TcbInfo 
  * same signature hex and the same signer certificate object (X509Certificate is immutable, and the
  * chain cache hands out the same object for the same chain bytes); anything else is re-verified.
  */
-const signatureCache = new BoundedCache<{ signatureHex: string; signer: X509Certificate; ok: boolean }>(
-  1024,
-);
+const signatureCache = new BoundedCache<{ signatureHex: string; signer: X509Certificate; ok: boolean }>(1024);
 
 /** A parsed collateral document with its issue / next-update dates, parsed once per exact text. */
 interface ParsedDocument<T> {
@@ -73,8 +71,8 @@ export interface VerifiedCollateral {
   expirationDates: Date[];
   /** True when every piece was fresh at `now` (Trustee's collateral_expiration_status "0"). */
   fresh: boolean;
-  /** Serial numbers of the CA certificates collateral was signed with (checked against the root CRL). */
-  intermediateSerials: { what: string; serial: string }[];
+  /** The CA certificates collateral was signed with (their serials are checked against the root CRL). */
+  intermediates: { what: string; cert: X509Certificate }[];
 }
 
 function parseDate(s: string): Date | undefined {
@@ -132,16 +130,10 @@ function signerOf(
   }
   const chain = verifyChain(split.ders, roots, now, what, split.key);
   const leaf = chain.certs[0];
-  // Only Intel's TCB signing key may sign TCB info and QE identities: a certificate issued directly by
-  // the root with CN "Intel SGX TCB Signing" (Intel QVL checks the subject). Without this, any PCK
-  // key (held by every platform) could sign forged collateral under a valid chain.
-  let shape: string | undefined;
-  if (chain.ok && leaf) {
-    if (!hasIntelName(leaf, [TCB_SIGNING_CN], chain.root!))
-      shape = `${what} is signed by "${commonName(leaf)}", not "${TCB_SIGNING_CN}"`;
-    else if (!leaf.checkIssued(chain.root!.cert))
-      shape = `${what}: the TCB signing certificate is not issued directly by the root`;
-  }
+  const shape =
+    chain.ok && leaf
+      ? chainShape(chain.certs, chain.root!, what, () => tcbSigningShape(leaf, chain.root!, what))
+      : undefined;
   if (
     !log.expect(
       check,
@@ -153,8 +145,21 @@ function signerOf(
     return undefined;
   }
   out.roots.push(chain.root!);
-  out.intermediateSerials.push({ what, serial: leaf!.serialNumber });
+  out.intermediates.push({ what, cert: leaf! });
   return leaf;
+}
+
+/**
+ * Only Intel's TCB signing key may sign TCB info and QE identities: a certificate issued directly by
+ * the root with CN "Intel SGX TCB Signing" (Intel QVL checks the subject). Without this, any PCK
+ * key (held by every platform) could sign forged collateral under a valid chain.
+ */
+function tcbSigningShape(leaf: X509Certificate, root: IntelTrustRoot, what: string): string | undefined {
+  if (!hasIntelName(leaf, [TCB_SIGNING_CN], root))
+    return `${what} is signed by "${commonName(leaf)}", not "${TCB_SIGNING_CN}"`;
+  if (!leaf.checkIssued(root.cert))
+    return `${what}: the TCB signing certificate is not issued directly by the root`;
+  return undefined;
 }
 
 /** Intel SGX TCB Signing certificate subject CN (Intel PCS API: TCB-Info-Issuer-Chain). */
@@ -191,7 +196,7 @@ export function verifyCollateral(
     issueDates: [],
     expirationDates: [],
     fresh: true,
-    intermediateSerials: [],
+    intermediates: [],
   };
   const p = `${tee}.collateral`;
 

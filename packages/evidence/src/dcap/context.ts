@@ -33,7 +33,8 @@ export interface PckInfo {
   issuer?: { cert: X509Certificate; der: Uint8Array };
 }
 
-export const hex = (b: Uint8Array): string => Buffer.from(b).toString("hex");
+export const hex = (b: Uint8Array): string =>
+  Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("hex");
 
 export function allZero(b: Uint8Array): boolean {
   for (const x of b) if (x !== 0) return false;

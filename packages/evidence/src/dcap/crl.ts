@@ -19,7 +19,7 @@ import { bufferView, BytesMemo, IdentityMemo } from "./cache.ts";
 
 const crlCache = new BytesMemo<ParsedCrl>(64);
 /** Per cached CRL, per issuer certificate (both immutable, so identity is content): signature valid? */
-const crlSignatureCache = new IdentityMemo<ParsedCrl, IdentityMemo<X509Certificate, boolean>>();
+const crlSignatureCache = new IdentityMemo<ParsedCrl, WeakMap<X509Certificate, boolean>>();
 const subjectCache = new IdentityMemo<X509Certificate, Uint8Array>();
 
 export interface ParsedCrl {
@@ -40,6 +40,13 @@ export interface ParsedCrl {
 export function normalizeSerial(hex: string): string {
   const s = hex.replace(/^0+/, "").toUpperCase();
   return s === "" ? "0" : s;
+}
+
+const serials = new IdentityMemo<X509Certificate, string>();
+
+/** A certificate's serial, normalised as CRL entries are (remembered per immutable certificate). */
+export function certificateSerial(cert: X509Certificate): string {
+  return serials.getOrSet(cert, () => normalizeSerial(cert.serialNumber));
 }
 
 function hexOf(bytes: ArrayBuffer | Uint8Array): string {
@@ -105,9 +112,13 @@ const ECDSA_WITH_SHA256 = "1.2.840.10045.4.3.2";
 
 /** True when `issuer` signed this CRL and is named (byte for byte) as its issuer. */
 export function crlSignedBy(crl: ParsedCrl, issuer: X509Certificate): boolean {
-  return crlSignatureCache
-    .getOrSet(crl, () => new IdentityMemo<X509Certificate, boolean>())
-    .getOrSet(issuer, () => checkCrlSignature(crl, issuer));
+  const verdicts = crlSignatureCache.getOrSet(crl, () => new WeakMap<X509Certificate, boolean>());
+  let ok = verdicts.get(issuer);
+  if (ok === undefined) {
+    ok = checkCrlSignature(crl, issuer);
+    verdicts.set(issuer, ok);
+  }
+  return ok;
 }
 
 function checkCrlSignature(crl: ParsedCrl, issuer: X509Certificate): boolean {

@@ -7,9 +7,9 @@ import { X509Certificate } from "node:crypto";
 import * as asn1js from "asn1js";
 import { certificateParts } from "./der.ts";
 import { DcapFormatError } from "./errors.ts";
-import { BoundedCache, bytesKey, bytesListKey } from "./cache.ts";
+import { BoundedCache, BytesCache, bytesListKey } from "./cache.ts";
 
-const extensionCache = new BoundedCache<PckExtensions>(1024);
+const extensionCache = new BytesCache<PckExtensions>(1024);
 
 const SGX_EXTENSIONS_OID = "1.2.840.113741.1.13.1";
 
@@ -41,6 +41,8 @@ export function splitPemChain(data: Uint8Array, what = "PCK certificate chain"):
 export interface SplitChain {
   ders: Uint8Array[];
   key: string;
+  /** The SGX extensions of `ders[0]`, filled in by the first caller that decodes them. */
+  leafExtensions?: PckExtensions;
 }
 
 function split(data: Uint8Array, what: string): SplitChain {
@@ -49,7 +51,7 @@ function split(data: Uint8Array, what: string): SplitChain {
   return { ders, key: bytesListKey(ders) };
 }
 
-const pemBytesCache = new BoundedCache<SplitChain>(1024);
+const pemBytesCache = new BytesCache<SplitChain>(1024);
 const pemTextCache = new BoundedCache<SplitChain>(256);
 
 /**
@@ -57,7 +59,7 @@ const pemTextCache = new BoundedCache<SplitChain>(256);
  * quote of a platform). Malformed chains are not cached: the DcapFormatError is thrown each time.
  */
 export function splitPemChainCached(data: Uint8Array, what = "PCK certificate chain"): SplitChain {
-  return pemBytesCache.getOrSet(bytesKey(data), () => split(data, what));
+  return pemBytesCache.getOrSet(data, () => split(data, what));
 }
 
 /**
@@ -127,7 +129,7 @@ function oidMap(seq: asn1js.AsnType | undefined, what: string): Map<string, asn1
 
 /** Decode the SGX extensions of a PCK leaf certificate (cached by DER: one per platform). */
 export function parsePckExtensions(der: Uint8Array): PckExtensions {
-  return extensionCache.getOrSet(bytesKey(der), () => decodePckExtensions(new Uint8Array(der)));
+  return extensionCache.getOrSet(der, () => decodePckExtensions(new Uint8Array(der)));
 }
 
 function decodePckExtensions(der: Uint8Array): PckExtensions {

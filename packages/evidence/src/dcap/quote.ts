@@ -264,8 +264,11 @@ function parseQeCertificationData(data: Uint8Array): QeCertificationData {
  * are returned as `trailing`: real quotes arrive in fixed buffers with 39/70/3065 zero bytes
  * (research §4.3, §4.10); the verifier accepts only all-zero trailing bytes.
  */
-export function parseDcapQuote(input: Uint8Array): DcapQuote {
-  if (!(input instanceof Uint8Array)) throw new DcapFormatError("quote must be bytes");
+export function parseDcapQuote(quote: Uint8Array): DcapQuote {
+  if (!(quote instanceof Uint8Array)) throw new DcapFormatError("quote must be bytes");
+  // Fields are views into the caller's bytes. A plain Uint8Array view makes them plain views too:
+  // slicing a Buffer goes through its subclass constructor, a measurable cost over ~40 fields.
+  const input = new Uint8Array(quote.buffer, quote.byteOffset, quote.byteLength);
   const r = new Reader(input);
   const header = parseHeader(r);
   let tee: "sgx" | "tdx";

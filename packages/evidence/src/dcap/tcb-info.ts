@@ -255,13 +255,32 @@ export interface ModuleEvaluation {
   mismatch?: string;
 }
 
+/**
+ * `Buffer.from(hex, "hex")` remembered per string: the hex values come from cached, parsed
+ * collateral and are compared on every verification. The returned buffers are never modified.
+ */
+const decodedHex = new Map<string, Buffer>();
+
+function hexBytes(hex: string): Buffer {
+  let bytes = decodedHex.get(hex);
+  if (bytes === undefined) {
+    bytes = Buffer.from(hex, "hex");
+    if (decodedHex.size >= 4096) decodedHex.clear();
+    decodedHex.set(hex, bytes);
+  }
+  return bytes;
+}
+
+/** `a` equals the bytes `hex` spells (either case); false when `hex` is not exactly hex digits. */
 function hexEq(a: Uint8Array, hex: string): boolean {
-  return Buffer.from(a).toString("hex") === hex.toLowerCase();
+  const bytes = hexBytes(hex);
+  // Decoding stops at the first non-hex pair, so a shorter result means `hex` was not all hex.
+  return bytes.length * 2 === hex.length && bytes.equals(a);
 }
 
 function maskedEq(value: Uint8Array, maskHex: string, expectHex: string): boolean {
-  const mask = Buffer.from(maskHex, "hex");
-  const expect = Buffer.from(expectHex, "hex");
+  const mask = hexBytes(maskHex);
+  const expect = hexBytes(expectHex);
   if (mask.length !== value.length || expect.length !== value.length) return false;
   for (let i = 0; i < value.length; i++) if ((value[i]! & mask[i]!) !== expect[i]) return false;
   return true;

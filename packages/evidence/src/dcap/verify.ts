@@ -113,12 +113,13 @@ function verifyQuoteUnsafe(
 
   // One quote, one PKI: the PCK chain, collateral chains and CRLs must all end in the same root
   // (never a genuine quote judged by simulated collateral, or the reverse).
-  const rootFingerprints = [...new Set(ctx.usedRoots.map((r) => r.fingerprint))];
-  if (rootFingerprints.length > 1) {
+  const firstRoot = ctx.usedRoots[0]?.fingerprint;
+  if (ctx.usedRoots.some((r) => r.fingerprint !== firstRoot)) {
+    const rootFingerprints = new Set(ctx.usedRoots.map((r) => r.fingerprint));
     log.fail(
       `${q.tee}.trust.single_root`,
       "quote chain and collateral under one root",
-      `${rootFingerprints.length} different roots`,
+      `${rootFingerprints.size} different roots`,
     );
   }
   const simulated = ctx.usedRoots.some((r) => !r.genuine);

@@ -4,6 +4,7 @@
  * ships look-alike roots with the identical DN (research/evidence.md §4.4, F16).
  */
 import { createHash, X509Certificate } from "node:crypto";
+import { BytesCache } from "../dcap/cache.ts";
 
 /**
  * SHA-256(DER) of the Intel SGX Root CA (valid 2018-05-21..2049-12-31), identical in
@@ -51,8 +52,25 @@ export function genuineIntelRoot(): IntelTrustRoot {
   if (fingerprint !== INTEL_SGX_ROOT_CA_SHA256) {
     throw new Error(`embedded Intel SGX Root CA does not match its pinned fingerprint (${fingerprint})`);
   }
-  genuineRoot = { cert, fingerprint, genuine: true };
+  genuineRoot = Object.freeze({ cert, fingerprint, genuine: true });
   return genuineRoot;
+}
+
+/**
+ * Extra roots by their exact DER: the same object for the same bytes on every verification, so the
+ * per-certificate caches of the verifier (CRL signatures, root key id) keep working for them.
+ * Certificates that do not parse are not cached (the error is thrown on every call).
+ */
+const extraRoots = new BytesCache<IntelTrustRoot>(64);
+
+function extraRoot(der: Uint8Array): IntelTrustRoot {
+  const make = (): IntelTrustRoot => {
+    const cert = new X509Certificate(der);
+    // Frozen: every verification shares this object.
+    return Object.freeze({ cert, fingerprint: sha256Hex(cert.raw), genuine: false });
+  };
+  // Anything but bytes (a caller ignoring the types) is parsed as before, without caching.
+  return der instanceof Uint8Array ? extraRoots.getOrSet(der, make) : make();
 }
 
 /**
@@ -66,13 +84,12 @@ export function intelTrustRoots(trust?: {
   const roots: IntelTrustRoot[] = [];
   if (trust?.genuineRoots !== false) roots.push(genuineIntelRoot());
   for (const der of trust?.intelRoots ?? []) {
-    const cert = new X509Certificate(der);
-    const fingerprint = sha256Hex(cert.raw);
-    if (fingerprint === INTEL_SGX_ROOT_CA_SHA256) {
+    const root = extraRoot(der);
+    if (root.fingerprint === INTEL_SGX_ROOT_CA_SHA256) {
       if (!roots.some((r) => r.genuine)) roots.push(genuineIntelRoot());
       continue;
     }
-    roots.push({ cert, fingerprint, genuine: false });
+    roots.push(root);
   }
   return roots;
 }

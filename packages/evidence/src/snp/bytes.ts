@@ -9,7 +9,8 @@ const scratch = Buffer.alloc(256);
 
 /** Lowercase hex of `bytes[offset .. offset+length)`, allocating only the resulting string. */
 export function hexOf(bytes: Uint8Array, offset = 0, length = bytes.length - offset): string {
-  if (length > scratch.length) return Buffer.from(bytes.buffer, bytes.byteOffset + offset, length).toString("hex");
+  if (length > scratch.length)
+    return Buffer.from(bytes.buffer, bytes.byteOffset + offset, length).toString("hex");
   for (let i = 0; i < length; i++) scratch[i] = bytes[offset + i]!;
   return scratch.toString("hex", 0, length);
 }

@@ -26,7 +26,8 @@ export function productFromCpuid(family: number, model: number): SnpProduct | un
  * unreliable (a GCP stepping-1 Milan carries "Milan-B0", evidence.md §1.6) so only the line is compared.
  */
 export function productFromName(name: string): SnpProduct | undefined {
-  const line = name.split("-")[0];
+  const dash = name.indexOf("-");
+  const line = dash === -1 ? name : name.slice(0, dash);
   return SNP_PRODUCTS.find((p) => p === line);
 }
 

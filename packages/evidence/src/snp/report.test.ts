@@ -2,7 +2,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { parseSnpReport, SNP_REPORT_SIZE, type SnpReport } from "./report.ts";
+import { parseSnpReport, reinterpretForProduct, SNP_REPORT_SIZE, type SnpReport } from "./report.ts";
 import { SnpFormatError } from "./errors.ts";
 import { snpVectors, type ExpectedTcb } from "./testing/vectors.ts";
 import type { TcbVersion } from "./tcb.ts";
@@ -183,4 +183,29 @@ test("version 4 decodes with the v3 layout (virtee maps 3|4 => V3)", () => {
   assert.deepEqual(r.reportedTcb, base.reportedTcb);
   assert.equal(r.launchMitVector, undefined);
   assert.deepEqual(r.reservedViolations, []);
+});
+
+test("reinterpretForProduct is exactly parseSnpReport with that product, for every vector and product", () => {
+  for (const v of snpVectors()) {
+    const first = parseSnpReport(v.report);
+    for (const product of ["Milan", "Genoa", "Turin"] as const) {
+      assert.deepEqual(
+        reinterpretForProduct(first, product),
+        parseSnpReport(v.report, { product }),
+        `${v.name} as ${product}`,
+      );
+    }
+  }
+});
+
+test("byte fields are views of the report's own copy, never of the caller's buffer", () => {
+  const v = snpVectors()[0]!;
+  const input = Buffer.from(v.report);
+  const r = parseSnpReport(input);
+  const measurement = Buffer.from(r.measurement).toString("hex");
+  assert.equal(r.measurement.buffer, r.raw.buffer);
+  assert.equal(Buffer.from(r.raw.subarray(0x090, 0x090 + 48)).toString("hex"), measurement);
+  input.fill(0);
+  assert.equal(Buffer.from(r.measurement).toString("hex"), measurement, "mutating the input changes nothing");
+  assert.notEqual(Buffer.from(r.raw).toString("hex"), input.toString("hex"));
 });

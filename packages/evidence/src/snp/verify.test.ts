@@ -486,6 +486,21 @@ test("chain verification is cached: verifying again does no certificate-signatur
   }
 });
 
+test("a cached chain is still checked against `now`, and a reused certificate buffer is never trusted stale", () => {
+  const certificates = [new Uint8Array(genoa.cert)];
+  const options: SnpVerifyOptions = { ...genoa.passOptions, now: NOW, certificates };
+  assert.equal(verifySnp(genoa.report, options).valid, true);
+  // Same options object, chain now cached: validity is re-evaluated at each call's `now`.
+  const expired = verifySnp(genoa.report, { ...options, now: new Date("2100-01-01T00:00:00Z") });
+  assert.deepEqual(failedChecks(expired), ["snp.cert.validity"]);
+  // The caller's VCEK buffer changed in place (last signature byte): its old chain verdict must not apply.
+  const der = certificates[0]!;
+  der[der.length - 1] ^= 0x01;
+  assert.ok(failedChecks(verifySnp(genoa.report, options)).includes("snp.cert.chain"));
+  der[der.length - 1] ^= 0x01;
+  assert.equal(verifySnp(genoa.report, options).valid, true);
+});
+
 test("random byte corruption never throws and never verifies (deterministic PRNG)", () => {
   let seed = 0x2545f491;
   const next = (): number => {

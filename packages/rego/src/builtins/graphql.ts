@@ -64,24 +64,28 @@ function verify(queryDoc: Obj, schemaDoc: Obj): void {
   }
 }
 
+const isStackOverflow = (e: unknown): boolean => e instanceof RangeError && /call stack/.test(e.message);
+
 function run<T>(name: string, f: () => T): T {
   try {
     return f();
   } catch (e) {
     // Input nested deeper than recursion allows: a clear error rather than a crash.
-    if (e instanceof RangeError && /call stack/.test(e.message)) throw fail(name, "input nesting too deep");
+    if (isStackOverflow(e)) throw fail(name, "input nesting too deep");
     if (e instanceof GraphQLError) throw fail(name, e.message);
     throw e;
   }
 }
 
-function attempt(f: () => void): boolean {
+/** Whether `f` succeeds: parse and validation failures are `false`, as OPA's boolean builtins report. */
+function attempt(name: string, f: () => void): boolean {
   try {
     f();
     return true;
   } catch (e) {
     if (e instanceof GraphQLError || e instanceof GraphQLValidationError || e instanceof GraphQLSyntaxError)
       return false;
+    if (isStackOverflow(e)) throw fail(name, "input nesting too deep");
     throw e;
   }
 }
@@ -115,7 +119,7 @@ export const graphqlBuiltins: BuiltinDef[] = [
     arity: 2,
     fn: ([q, s]) => {
       let result: Value = [false, new RObject(), new RObject()];
-      attempt(() => {
+      attempt("graphql.parse_and_verify", () => {
         if (typeof q !== "string" && !(q instanceof RObject)) throw new GraphQLError("operand");
         if (typeof s !== "string" && !(s instanceof RObject)) throw new GraphQLError("operand");
         const queryDoc = document(q, 1, "graphql.parse_and_verify", query);
@@ -130,7 +134,7 @@ export const graphqlBuiltins: BuiltinDef[] = [
     name: "graphql.is_valid",
     arity: 2,
     fn: ([q, s]) =>
-      attempt(() => {
+      attempt("graphql.is_valid", () => {
         if (typeof q !== "string" && !(q instanceof RObject)) throw new GraphQLError("operand");
         if (typeof s !== "string" && !(s instanceof RObject)) throw new GraphQLError("operand");
         verify(document(q, 1, "graphql.is_valid", query), document(s, 2, "graphql.is_valid", schema));
@@ -140,7 +144,7 @@ export const graphqlBuiltins: BuiltinDef[] = [
     name: "graphql.schema_is_valid",
     arity: 1,
     fn: ([s]) =>
-      attempt(() => {
+      attempt("graphql.schema_is_valid", () => {
         if (typeof s !== "string" && !(s instanceof RObject)) throw new GraphQLError("operand");
         try {
           buildSchema(document(s, 1, "graphql.schema_is_valid", schema));

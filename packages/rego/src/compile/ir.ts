@@ -11,7 +11,13 @@ export type CTerm =
   | { k: "var"; slot: number; name: string }
   | { k: "input" }
   | { k: "data" }
-  | { k: "ref"; head: CTerm; path: CTerm[] }
+  | {
+      k: "ref";
+      head: CTerm;
+      path: CTerm[];
+      /** Evaluator cache: the rule node a constant `data` prefix resolves to. */
+      prefix?: RefPrefix;
+    }
   | { k: "array"; items: CTerm[] }
   | { k: "object"; entries: [CTerm, CTerm][] }
   | { k: "set"; items: CTerm[] }
@@ -23,14 +29,36 @@ export type CTerm =
   /** A term under `with` modifiers (template-string parts `{x with input as v}`). */
   | { k: "with"; t: CTerm; with: CWith[] };
 
+export interface RefPrefix {
+  root: RuleNode;
+  data: unknown;
+  node: RuleNode;
+  base: Value | undefined;
+  i: number;
+}
+
 /** A function a call resolves to: a builtin (possibly a host extension) or user rules at a data path. */
 export type Callable =
-  { kind: "builtin"; name: string; def: BuiltinDef } | { kind: "user"; name: string; path: string[] };
+  | { kind: "builtin"; name: string; def: BuiltinDef }
+  | {
+      kind: "user";
+      name: string;
+      path: string[];
+      /** The rule-tree node, cached by the evaluator on first call. */
+      node?: RuleNode;
+    };
 
 export type CExpr =
   | { k: "term"; t: CTerm }
   | { k: "unify"; a: CTerm; b: CTerm }
-  | { k: "call"; fn: Callable; args: CTerm[] }
+  | {
+      k: "call";
+      fn: Callable;
+      args: CTerm[];
+      /** Evaluator caches: the call as a term (inputs only) and the callee's arity. */
+      asTerm?: CTerm;
+      arity?: number;
+    }
   | { k: "somein"; key?: CTerm; value: CTerm; coll: CTerm }
   | { k: "every"; key?: CTerm; value: CTerm; domain: CTerm; body: CBody }
   | { k: "print"; args: CTerm[] }

@@ -12,6 +12,7 @@ import { RObject, RSet, equals, keyOf, type Value } from "../value/value.ts";
 import { formatValue } from "../value/format.ts";
 import type { CBody, CExpr, CLit, CRule, CTerm, Callable, RuleNode } from "../compile/ir.ts";
 import { iterate, lookup, setIn, storeLookup } from "./values.ts";
+import { conflict, insertAt, mergeDocs, tree } from "./documents.ts";
 
 type K = () => boolean;
 type VK = (v: Value) => boolean;
@@ -55,24 +56,6 @@ const LIT_OK = -1;
 const LIT_FAIL = -2;
 const LIT_MISS = -3;
 
-const callTerms = new WeakMap<object, CTerm>();
-
-/** The call term of a call statement (cached: statements are immutable compiled IR). */
-function callTermOf(e: { fn: Callable; args: CTerm[] }, arity: number, loc: Location): CTerm {
-  let t = callTerms.get(e);
-  if (!t) {
-    t = { k: "call", fn: e.fn, args: e.args.slice(0, arity), loc };
-    callTerms.set(e, t);
-  }
-  return t;
-}
-
-/** Resolved constant `data` ref prefixes that end at a rule node, per (tree, data document). */
-const rulePrefixes = new WeakMap<
-  object,
-  { root: RuleNode; data: Value; node: RuleNode; base: Value | undefined; i: number }
->();
-
 /** Rule-tree nodes of compiled call paths (path arrays are immutable parts of the compiled IR). */
 const nodeByPath = new WeakMap<readonly string[], RuleNode>();
 
@@ -80,10 +63,6 @@ const nodeByPath = new WeakMap<readonly string[], RuleNode>();
 const MISS = Symbol("miss");
 
 const TRUE_TERM: CTerm = { k: "const", v: true };
-
-function conflict(detail: string, loc: Location | undefined): RegoError {
-  return new RegoError("eval_conflict_error", detail, loc);
-}
 
 export class Evaluation {
   readonly root: RuleNode;
@@ -165,9 +144,14 @@ export class Evaluation {
         break;
       }
       case "call": {
-        const arity = this.arityOf(e.fn);
+        let arity = e.arity;
+        if (arity === undefined) e.arity = arity = this.arityOf(e.fn);
+        let term = e.asTerm;
+        if (term === undefined) {
+          e.asTerm = term = { k: "call", fn: e.fn, args: e.args.slice(0, arity), loc: lit.loc };
+        }
         if (e.args.length === arity) {
-          const v = this.direct(callTermOf(e, arity, lit.loc), f);
+          const v = this.direct(term, f);
           if (v === MISS) return LIT_MISS;
           ok = v !== undefined && v !== false;
           break;
@@ -175,7 +159,7 @@ export class Evaluation {
         const out = e.args[arity];
         if (lit.negated || e.args.length !== arity + 1 || out?.k !== "var" || f[out.slot] !== undefined)
           return LIT_MISS;
-        const v = this.direct(callTermOf(e, arity, lit.loc), f);
+        const v = this.direct(term, f);
         if (v === MISS) return LIT_MISS;
         this.step(lit.loc);
         if (v === undefined) return LIT_FAIL;
@@ -643,7 +627,7 @@ export class Evaluation {
           let pathKey = "";
           if (this.overridden === undefined) {
             // Constant prefixes ending at a rule (`data.pkg.rule…`) resolve once per data document.
-            const hit = rulePrefixes.get(t);
+            const hit = t.prefix;
             if (hit && hit.root === this.root && hit.data === this.data) {
               node = hit.node;
               base = hit.base;
@@ -659,7 +643,7 @@ export class Evaluation {
                 n = n.children.get(key.v);
               }
               if (n && (n.rules.length > 0 || n.defaultRule)) {
-                rulePrefixes.set(t, { root: this.root, data: this.data, node: n, base: b, i: j });
+                t.prefix = { root: this.root, data: this.data, node: n, base: b, i: j };
                 node = n;
                 base = b;
                 i = j;
@@ -745,7 +729,7 @@ export class Evaluation {
           }
           args[i] = a;
         }
-        if (fn.kind === "user") return this.callUser(fn.path, args, t.loc);
+        if (fn.kind === "user") return this.callUser(fn.path, args, t.loc, this.userNode(fn));
         try {
           return fn.def.fn(args, this.bctx);
         } catch (e) {
@@ -1062,12 +1046,12 @@ export class Evaluation {
 
   private arityOf(fn: Callable): number {
     if (fn.kind === "builtin") return fn.def.arity;
-    let node = nodeByPath.get(fn.path);
-    if (node === undefined) {
-      node = this.nodeAt(fn.path);
-      if (node) nodeByPath.set(fn.path, node);
-    }
-    return node?.arity ?? 0;
+    return this.userNode(fn)?.arity ?? 0;
+  }
+
+  private userNode(fn: Callable & { kind: "user" }): RuleNode | undefined {
+    if (fn.node === undefined) fn.node = this.nodeAt(fn.path);
+    return fn.node;
   }
 
   private callStatement(fn: Callable, args: CTerm[], loc: Location, f: Frame, k: K): boolean {
@@ -1169,8 +1153,8 @@ export class Evaluation {
   }
 
   /** Calls user function rules at `path`: all matching definitions must agree; memoised per query. */
-  callUser(path: string[], args: Value[], loc: Location): Value | undefined {
-    let node = nodeByPath.get(path);
+  callUser(path: string[], args: Value[], loc: Location, known?: RuleNode): Value | undefined {
+    let node = known ?? nodeByPath.get(path);
     if (node === undefined) {
       node = this.nodeAt(path);
       if (node) nodeByPath.set(path, node);
@@ -1189,27 +1173,31 @@ export class Evaluation {
     this.active.add(node.id);
     this.enter(loc);
     let result: Value | undefined;
+    // One set of continuations per call (not per definition): they read the current definition.
+    let cur: CRule = node.rules[0] ?? node.defaultRule!;
+    let f: Frame = [];
+    let got: boolean;
+    const onValue = (v: Value): boolean => {
+      if (result !== undefined && !equals(result, v)) {
+        throw conflict("functions must not produce multiple outputs for same inputs", cur.loc);
+      }
+      result = v;
+      got = true;
+      // Early exit on a ground value (OPA eval.go L52-65), except when printing: regorus, the
+      // Kata reference, evaluates every solution and the host sees their prints.
+      return cur.groundHead && !this.print;
+    };
+    const tail = (): boolean => this.evalTerm(cur.value ?? TRUE_TERM, f, onValue);
+    const run = (): boolean => this.evalBody(cur.body.lits, 0, f, tail);
     try {
       for (const r of node.rules) {
         for (let link: CRule | undefined = r; link; link = link.else) {
-          let got = false;
-          const l = link;
-          const f: Frame = new Array(l.nslots);
-          const onValue = (v: Value): boolean => {
-            if (result !== undefined && !equals(result, v)) {
-              throw conflict("functions must not produce multiple outputs for same inputs", l.loc);
-            }
-            result = v;
-            got = true;
-            // Early exit on a ground value (OPA eval.go L52-65), except when printing: regorus, the
-            // Kata reference, evaluates every solution and the host sees their prints.
-            return l.groundHead && !this.print;
-          };
-          const run = (): boolean =>
-            this.evalBody(l.body.lits, 0, f, () => this.evalTerm(l.value ?? TRUE_TERM, f, onValue));
-          const how = this.bindArgsDirect(l.args!, args, f);
+          got = false;
+          cur = link;
+          f = new Array(link.nslots);
+          const how = this.bindArgsDirect(link.args!, args, f);
           if (how === ARGS_BOUND) run();
-          else if (how === ARGS_UNIFY) this.unifyItemsV(l.args!, args, 0, f, run);
+          else if (how === ARGS_UNIFY) this.unifyItemsV(link.args!, args, 0, f, run);
           if (got) break;
         }
       }
@@ -1254,33 +1242,12 @@ export class Evaluation {
       if (e instanceof RangeError && /call stack/.test(e.message)) {
         throw new RegoError("eval_limit_error", "evaluation exceeded the maximum nesting depth");
       }
-      throw e;
+      if (e instanceof RegoError) throw e;
+      // Anything else is an engine bug; still surface it as a typed error, never a bare exception.
+      throw new RegoError("eval_internal_error", e instanceof Error ? e.message : String(e));
     }
     if (this.strict && this.errors.length > 0) throw this.errors[0]!;
   }
-}
-
-/** Objects that are document-tree levels (packages, ref-head paths), not rule values: these merge. */
-const treeObjects = new WeakSet<RObject>();
-
-function tree(o: RObject): RObject {
-  treeObjects.add(o);
-  return o;
-}
-
-/** Merges two virtual documents defined at one path: objects key by key, sets by union. */
-function mergeDocs(a: Value, b: Value, loc: Location | undefined): Value {
-  if (a instanceof RObject && b instanceof RObject && treeObjects.has(a) && treeObjects.has(b)) {
-    const out = tree(RObject.fromEntries(a.entries()));
-    for (const [k, v] of b.entries()) {
-      const cur = out.get(k);
-      out.set(k, cur === undefined ? v : mergeDocs(cur, v, loc));
-    }
-    return out;
-  }
-  if (a instanceof RSet && b instanceof RSet) return RSet.of([...a, ...b]);
-  if (equals(a, b)) return a;
-  throw conflict("object keys must be unique", loc);
 }
 
 function isUnboundVar(t: CTerm, f: Frame): boolean {
@@ -1299,31 +1266,4 @@ interface WithState {
   builtinMocks: Map<string, Mock> | undefined;
   cache: Map<number, Value | null>;
   fnCache: Map<string, Value | null>;
-}
-
-/** Inserts a rule's value at `keys` below `root`, creating objects; conflicting leaves are errors. */
-function insertAt(root: RObject, keys: Value[], v: Value, isSet: boolean, loc: Location): void {
-  let o = root;
-  for (let i = 0; i < keys.length - 1; i++) {
-    const cur = o.get(keys[i]!);
-    if (cur === undefined) {
-      const n = tree(new RObject());
-      o.set(keys[i]!, n);
-      o = n;
-    } else if (cur instanceof RObject) {
-      o = cur;
-    } else {
-      throw conflict("object keys must be unique", loc);
-    }
-  }
-  const k = keys[keys.length - 1]!;
-  const cur = o.get(k);
-  if (isSet) {
-    if (cur === undefined) o.set(k, RSet.of([v]));
-    else if (cur instanceof RSet) cur.add(v);
-    else throw conflict("object keys must be unique", loc);
-    return;
-  }
-  if (cur !== undefined && !equals(cur, v)) throw conflict("object keys must be unique", loc);
-  o.set(k, v);
 }

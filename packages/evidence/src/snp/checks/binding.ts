@@ -31,7 +31,10 @@ function certTcbMatches(cert: AmdCertificate, report: SnpReport): boolean {
   const e = cert.amd;
   const rep = report.reportedTcb;
   const legacyOk =
-    e.blSPL === rep.bootloader && e.teeSPL === rep.tee && e.snpSPL === rep.snp && e.ucodeSPL === rep.microcode;
+    e.blSPL === rep.bootloader &&
+    e.teeSPL === rep.tee &&
+    e.snpSPL === rep.snp &&
+    e.ucodeSPL === rep.microcode;
   return report.tcbLayout === "turin" ? legacyOk && e.fmcSPL === (rep.fmc ?? 0) : legacyOk;
 }
 
@@ -91,8 +94,14 @@ export function checkKeyBinding(
       log,
       "snp.cert.tcb",
       certTcbMatches(leaf, report),
-      () => `${kind} TCB equal to REPORTED_TCB ${tcbPairs(leaf, report).map(([n, , r]) => `${n}=${r}`).join(",")}`,
-      () => `${kind} TCB ${tcbPairs(leaf, report).map(([n, c]) => `${n}=${c ?? "absent"}`).join(",")}`,
+      () =>
+        `${kind} TCB equal to REPORTED_TCB ${tcbPairs(leaf, report)
+          .map(([n, , r]) => `${n}=${r}`)
+          .join(",")}`,
+      () =>
+        `${kind} TCB ${tcbPairs(leaf, report)
+          .map(([n, c]) => `${n}=${c ?? "absent"}`)
+          .join(",")}`,
     ) && bound;
   return bound;
 }

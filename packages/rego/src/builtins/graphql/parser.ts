@@ -144,9 +144,11 @@ class Parser {
             "",
             VALUE_KIND.Object,
             this.many("{", "}", () => {
+              // Object fields carry their own position (gqlparser parseObjectField); list items do not.
+              const at = this.pos();
               const name = this.name();
               this.expect(":");
-              return { Name: name, Value: this.value(isConst) };
+              return { Name: name, Value: this.value(isConst), Position: at };
             }),
           );
         case "$":

@@ -5,6 +5,8 @@
  * OPA hands back to policies (missing keys read as empty).
  */
 import { parseSchemaDocument, type Json, type Obj } from "./parser.ts";
+import { OverlapBudgetError, OverlapChecker, type FieldInfo } from "./overlapping.ts";
+import { quotedOrList, suggestQuoted, suggestionList, suggestUnquoted } from "./suggest.ts";
 
 export class GraphQLValidationError extends Error {
   readonly line: number;
@@ -340,6 +342,21 @@ interface Context {
   usedFragments: Set<string>;
   /** The current operation's variable definitions by name. */
   variables: Map<string, Obj>;
+  /** Whether an operation (not a lone fragment definition) is being walked, and its name. */
+  inOperation: boolean;
+  operationName: string;
+  /**
+   * Fragments already walked in the current operation, with the variables they use. gqlparser's walker
+   * also enters each fragment once per operation (walk.go validatedFragmentSpreads); re-walking on every
+   * spread would take time exponential in the depth of fragments spreading a fragment twice.
+   */
+  walked: Map<string, Obj[]>;
+  /** How many selection sets the walk is inside (see MAX_SELECTION_DEPTH). */
+  depth: number;
+  /** Each field's definition and parent type, as gqlparser's walker records them on the AST. */
+  fieldInfo: Map<Obj, FieldInfo>;
+  /** The current operation's nested selection sets in walk order, for OverlappingFieldsCanBeMerged. */
+  selectionSets: Obj[][];
 }
 
 const META_FIELDS: Record<string, Obj> = {
@@ -394,23 +411,114 @@ function isCompatible(t: Obj | undefined, other: Obj | undefined): boolean {
 
 const BUILTIN_SCALARS = new Set(["Int", "Float", "String", "Boolean", "ID"]);
 
+/** ast.Value.Value(nil) failing: an Int beyond int64 or a Float beyond float64, here or nested. */
+function unrepresentable(ctx: Context, value: Obj, seen = 0): boolean {
+  switch (value.Kind) {
+    case 0: {
+      const dflt = obj(ctx.variables.get(str(value, "Raw")) ?? {}, "DefaultValue");
+      return dflt !== undefined && seen < 2 && unrepresentable(ctx, dflt, seen + 1);
+    }
+    case 1:
+      return !fitsInt(str(value, "Raw"), 64n);
+    case 2:
+      return !Number.isFinite(Number(str(value, "Raw")));
+    case 8:
+    case 9:
+      return list(value, "Children").some((c) => unrepresentable(ctx, obj(c, "Value") ?? {}, seen));
+    default:
+      return false;
+  }
+}
+
+/** Whether Go's strconv.ParseInt(raw, 10, bits) succeeds (raw is an integer literal). */
+function fitsInt(raw: string, bits: bigint): boolean {
+  if (!/^[+-]?\d+$/.test(raw)) return false;
+  const n = BigInt(raw);
+  const max = (1n << (bits - 1n)) - 1n;
+  return n <= max && n >= -max - 1n;
+}
+
+/** unexpectedTypeMessageOnly (rules/values_of_correct_type.go), keyed on the expected type's text. */
+function unexpectedTypeMessage(value: Obj, expected: Obj, def: Obj): string {
+  const v = valueText(value);
+  switch (typeString(expected)) {
+    case "Int":
+    case "Int!":
+      // strconv.ParseInt(raw, 10, 32) failing with ErrRange: a well-formed integer out of int32 range.
+      return /^[+-]?\d+$/.test(str(value, "Raw")) && !fitsInt(str(value, "Raw"), 32n)
+        ? `Int cannot represent non 32-bit signed integer value: ${v}`
+        : `Int cannot represent non-integer value: ${v}`;
+    case "String":
+    case "String!":
+    case "[String]":
+      return `String cannot represent a non string value: ${v}`;
+    case "Boolean":
+    case "Boolean!":
+      return `Boolean cannot represent a non boolean value: ${v}`;
+    case "Float":
+    case "Float!":
+      return `Float cannot represent non numeric value: ${v}`;
+    case "ID":
+    case "ID!":
+      return `ID cannot represent a non-string and non-integer value: ${v}`;
+    default:
+      return def.Kind === "ENUM"
+        ? `Enum "${typeString(expected)}" cannot represent non-enum value: ${v}.`
+        : `Expected value of type "${typeString(expected)}", found ${v}.`;
+  }
+}
+
 /**
- * ValuesOfCorrectType and VariablesInAllowedPosition (gqlparser rules/values_of_correct_type.go,
- * variables_in_allowed_position.go) for one value against its expected input type.
+ * An input value as gqlparser's walker and value rules see it (validator/walk.go walkValue, then per
+ * value, children first: NoUndefinedVariables, UniqueInputFieldNames, ValuesOfCorrectType,
+ * VariablesInAllowedPosition). `expected` is the value's expected type and `def` the schema type it
+ * names; values the walker cannot type (fields unknown to an input object, list items where no list
+ * is expected) are only walked.
  */
 function checkValue(
   ctx: Context,
   value: Obj | undefined,
   expected: Obj | undefined,
   variables: Map<string, Obj>,
+  def: Obj | undefined = expected ? ctx.schema.types.get(typeName(expected)) : undefined,
 ): void {
-  if (!value || !expected) return;
-  const mismatch = (): never =>
-    fail(`Expected type ${typeString(expected)}, found ${valueText(value)}.`, value);
+  if (!value) return;
   const kind = value.Kind;
-  if (kind === 0) {
-    const varDef = variables.get(str(value, "Raw"));
-    if (!varDef) return;
+  const children = list(value, "Children");
+  if (kind === 9) {
+    for (const c of children) {
+      const field = def ? list(def, "Fields").find((f) => str(f, "Name") === str(c, "Name")) : undefined;
+      const ft = field ? obj(field, "Type") : undefined;
+      checkValue(ctx, obj(c, "Value"), ft, variables, ft ? ctx.schema.types.get(typeName(ft)) : undefined);
+    }
+  } else if (kind === 8) {
+    const elem = obj(expected ?? {}, "Elem");
+    for (const c of children) {
+      checkValue(ctx, obj(c, "Value"), elem, variables, elem ? def : undefined);
+    }
+  }
+  // NoUndefinedVariables.
+  if (kind === 0 && ctx.inOperation && !variables.has(str(value, "Raw"))) {
+    fail(
+      ctx.operationName !== ""
+        ? `Variable "${valueText(value)}" is not defined by operation "${ctx.operationName}".`
+        : `Variable "${valueText(value)}" is not defined.`,
+      value,
+    );
+  }
+  // UniqueInputFieldNames.
+  if (kind === 9) {
+    const seen = new Set<string>();
+    for (const c of children) {
+      if (seen.has(str(c, "Name"))) fail(`There can be only one input field named "${str(c, "Name")}".`, c);
+      seen.add(str(c, "Name"));
+    }
+  }
+  if (!expected || !def) return;
+  valuesOfCorrectType(ctx, value, expected, def);
+  // VariablesInAllowedPosition: a default value lets a nullable variable fill a non-null position.
+  const varDef = kind === 0 ? variables.get(str(value, "Raw")) : undefined;
+  if (varDef && ctx.inOperation) {
     const tmp: Obj = { ...expected };
     const dflt = obj(varDef, "DefaultValue");
     if (dflt && dflt.Kind !== 6 && expected.NonNull === true) tmp.NonNull = false;
@@ -420,48 +528,62 @@ function checkValue(
         value,
       );
     }
-    return;
   }
-  if (kind === 6) {
-    if (expected.NonNull === true) mismatch();
-    return;
-  }
-  const elem = obj(expected, "Elem");
-  if (elem) {
-    // A list type accepts a list of items, or a single item coerced to a list (spec §3.11).
-    if (kind === 8)
-      for (const c of list(value, "Children")) checkValue(ctx, obj(c, "Value"), elem, variables);
-    else checkValue(ctx, value, elem, variables);
-    return;
-  }
-  const def = ctx.schema.types.get(str(expected, "NamedType"));
-  if (!def) return;
+}
+
+/** ValuesOfCorrectType (gqlparser rules/values_of_correct_type.go) for one typed value. */
+function valuesOfCorrectType(ctx: Context, value: Obj, expected: Obj, def: Obj): void {
+  const kind = value.Kind;
+  const unexpected = (): never => fail(unexpectedTypeMessage(value, expected, def), value);
+  if (kind === 6 && expected.NonNull === true)
+    fail(`Expected value of type "${typeString(expected)}", found ${valueText(value)}.`, value);
   const dk = str(def, "Kind");
   const dn = str(def, "Name");
   if (dk === "SCALAR" && !BUILTIN_SCALARS.has(dn)) return; // custom scalars validate themselves
+  const enums = dk === "ENUM" ? list(def, "EnumValues").map((e) => str(e, "Name")) : [];
+  if (unrepresentable(ctx, value)) unexpected();
+  const raw = str(value, "Raw");
   switch (kind) {
     case 8:
-      mismatch();
+      if (!obj(expected, "Elem")) unexpected();
       break;
     case 1:
-      if (!["Int", "Float", "ID"].includes(dn)) mismatch();
+      if (!["Int", "Float", "ID"].includes(dn)) unexpected();
       break;
     case 2:
-      if (dn !== "Float") mismatch();
+      if (dn !== "Float") unexpected();
       break;
     case 3:
     case 4:
-      if (dk === "ENUM" || !["String", "ID"].includes(dn)) mismatch();
-      break;
-    case 5:
-      if (dn !== "Boolean") mismatch();
+      if (dk === "ENUM") {
+        fail(
+          `Enum "${typeString(expected)}" cannot represent non-enum value: ${valueText(value)}.` +
+            suggestQuoted("Did you mean the enum value", raw, enums),
+          value,
+        );
+      }
+      if (!["String", "ID"].includes(dn)) unexpected();
       break;
     case 7:
-      if (dk !== "ENUM" || !list(def, "EnumValues").some((e) => str(e, "Name") === str(value, "Raw")))
-        mismatch();
+      if (dk !== "ENUM") {
+        fail(
+          unexpectedTypeMessage(value, expected, def) +
+            suggestUnquoted("Did you mean the enum value", raw, enums),
+          value,
+        );
+      }
+      if (!enums.includes(raw)) {
+        fail(
+          `Value "${valueText(value)}" does not exist in "${typeString(expected)}" enum.` +
+            suggestQuoted("Did you mean the enum value", raw, enums),
+          value,
+        );
+      }
+      break;
+    case 5:
+      if (dn !== "Boolean") unexpected();
       break;
     case 9: {
-      if (dk !== "INPUT_OBJECT") mismatch();
       const children = list(value, "Children");
       for (const f of list(def, "Fields")) {
         if (
@@ -470,18 +592,20 @@ function checkValue(
           !children.some((c) => str(c, "Name") === str(f, "Name"))
         ) {
           fail(
-            `Field ${dn}.${str(f, "Name")} of required type ${typeString(obj(f, "Type"))} was not provided.`,
+            `Field "${dn}.${str(f, "Name")}" of required type "${typeString(obj(f, "Type"))}" was not provided.`,
             value,
           );
         }
       }
-      const seen = new Set<string>();
+      const names = list(def, "Fields").map((f) => str(f, "Name"));
       for (const c of children) {
-        const field = list(def, "Fields").find((f) => str(f, "Name") === str(c, "Name"));
-        if (!field) fail(`Field "${str(c, "Name")}" is not defined by type ${dn}.`, c);
-        if (seen.has(str(c, "Name"))) fail(`There can be only one input field named "${str(c, "Name")}".`, c);
-        seen.add(str(c, "Name"));
-        checkValue(ctx, obj(c, "Value"), obj(field!, "Type"), variables);
+        if (!names.includes(str(c, "Name"))) {
+          fail(
+            `Field "${str(c, "Name")}" is not defined by type "${dn}".` +
+              suggestQuoted("Did you mean", str(c, "Name"), names),
+            c,
+          );
+        }
       }
       break;
     }
@@ -513,23 +637,57 @@ function checkRequiredArguments(what: string, owner: string, defs: Obj[], given:
   }
 }
 
+/**
+ * A directive list as gqlparser walks it (validator/walk.go walkDirectives): per directive, its
+ * argument values, then KnownArgumentNames, KnownDirectives, ProvidedRequiredArguments and
+ * UniqueArgumentNames; after the list, UniqueDirectivesPerLocation.
+ */
 function checkDirectives(ctx: Context, dirs: Obj[], location: string): void {
-  const seen = new Set<string>();
   for (const dir of dirs) {
     const name = str(dir, "Name");
     const def = ctx.schema.directives.get(name);
+    const argDefs = def ? list(def, "Arguments") : [];
+    const args = list(dir, "Arguments");
+    for (const arg of args) {
+      const argDef = argDefs.find((d) => str(d, "Name") === str(arg, "Name"));
+      checkValue(ctx, obj(arg, "Value"), argDef ? obj(argDef, "Type") : undefined, ctx.variables);
+    }
+    if (def) {
+      for (const arg of args) {
+        if (argDefs.some((d) => str(d, "Name") === str(arg, "Name"))) continue;
+        fail(
+          `Unknown argument "${str(arg, "Name")}" on directive "@${name}".` +
+            suggestQuoted(
+              "Did you mean",
+              str(arg, "Name"),
+              argDefs.map((d) => str(d, "Name")),
+            ),
+          dir,
+        );
+      }
+    }
     if (!def) fail(`Unknown directive "@${name}".`, dir);
     if (!strings(def!, "Locations").includes(location))
       fail(`Directive "@${name}" may not be used on ${location}.`, dir);
-    if (seen.has(name) && def!.IsRepeatable !== true)
-      fail(`The directive "@${name}" can only be used once at this location.`, dir);
-    seen.add(name);
-    checkRequiredArguments("Directive", `@${name}`, list(def!, "Arguments"), list(dir, "Arguments"), dir);
-    for (const arg of list(dir, "Arguments")) {
-      const argDef = list(def!, "Arguments").find((d) => str(d, "Name") === str(arg, "Name"));
-      if (!argDef) fail(`Unknown argument "${str(arg, "Name")}" on directive "@${name}".`, dir);
-      checkValue(ctx, obj(arg, "Value"), obj(argDef!, "Type"), ctx.variables);
-    }
+    checkRequiredArguments("Directive", `@${name}`, argDefs, args, dir);
+    uniqueArguments(args);
+  }
+  const seen = new Set<string>();
+  for (const dir of dirs) {
+    // OPA's gqlparser (v2.5) exempts only a directive literally named "repeatable", not repeatable
+    // directives (fixed upstream in 2026, after OPA's copy).
+    if (str(dir, "Name") !== "repeatable" && seen.has(str(dir, "Name")))
+      fail(`The directive "@${str(dir, "Name")}" can only be used once at this location.`, dir);
+    seen.add(str(dir, "Name"));
+  }
+}
+
+/** UniqueArgumentNames, reported at the second use. */
+function uniqueArguments(args: Obj[]): void {
+  const seen = new Set<string>();
+  for (const arg of args) {
+    if (seen.has(str(arg, "Name"))) fail(`There can be only one argument named "${str(arg, "Name")}".`, arg);
+    seen.add(str(arg, "Name"));
   }
 }
 
@@ -539,7 +697,26 @@ function collectVariables(v: Obj | undefined, out: Obj[]): void {
   for (const c of list(v, "Children")) collectVariables(obj(c, "Value"), out);
 }
 
+/**
+ * Selection sets nested deeper than this (counting hops into fragments) end validation with an error:
+ * chains of fragments are flat in the text, so the parser's own nesting guard does not bound them,
+ * and walking them recursively would otherwise exhaust the stack. gqlparser has no such limit.
+ */
+const MAX_SELECTION_DEPTH = 500;
+
 function walkSelections(ctx: Context, parent: Obj, selections: Obj[], vars: Obj[], path: Set<string>): void {
+  if (++ctx.depth > MAX_SELECTION_DEPTH) fail("selection sets nested too deep", selections[0]);
+  walkSelectionList(ctx, parent, selections, vars, path);
+  ctx.depth--;
+}
+
+function walkSelectionList(
+  ctx: Context,
+  parent: Obj,
+  selections: Obj[],
+  vars: Obj[],
+  path: Set<string>,
+): void {
   for (const sel of selections) {
     // Fields always carry an Alias and inline fragments a TypeCondition (both survive pruning);
     // fragment spreads have neither.
@@ -555,11 +732,18 @@ function walkSelections(ctx: Context, parent: Obj, selections: Obj[], vars: Obj[
         if (!t) fail(`Unknown type "${cond}".`, sel);
         if (!COMPOSITE.has(str(t!, "Kind")))
           fail(`Fragment cannot condition on non composite type "${cond}".`, sel);
+        if (!canOverlap(ctx, parent, t!)) {
+          fail(
+            `Fragment cannot be spread here as objects of type "${str(parent, "Name")}" can never be of type "${cond}".`,
+            sel,
+          );
+        }
         target = t!;
       }
       checkDirectives(ctx, list(sel, "Directives"), "INLINE_FRAGMENT");
       for (const d of list(sel, "Directives"))
         for (const a of list(d, "Arguments")) collectVariables(obj(a, "Value"), vars);
+      ctx.selectionSets.push(list(sel, "SelectionSet"));
       walkSelections(ctx, target, list(sel, "SelectionSet"), vars, path);
       continue;
     }
@@ -571,7 +755,6 @@ function walkSelections(ctx: Context, parent: Obj, selections: Obj[], vars: Obj[
     checkDirectives(ctx, list(sel, "Directives"), "FRAGMENT_SPREAD");
     for (const d of list(sel, "Directives"))
       for (const a of list(d, "Arguments")) collectVariables(obj(a, "Value"), vars);
-    if (path.has(name)) fail(`Cannot spread fragment "${name}" within itself.`, sel);
     const t = ctx.schema.types.get(str(frag!, "TypeCondition"));
     if (!t) fail(`Unknown type "${str(frag!, "TypeCondition")}".`, frag);
     if (!canOverlap(ctx, parent, t!)) {
@@ -580,16 +763,26 @@ function walkSelections(ctx: Context, parent: Obj, selections: Obj[], vars: Obj[
         sel,
       );
     }
+    // A fragment spread inside itself: NoFragmentCycles reports it after the operations are walked.
+    if (path.has(name)) continue;
+    const known = ctx.walked.get(name);
+    if (known) {
+      vars.push(...known);
+      continue;
+    }
+    const fragmentVars: Obj[] = [];
     path.add(name);
-    walkSelections(ctx, t!, list(frag!, "SelectionSet"), vars, path);
+    walkSelections(ctx, t!, list(frag!, "SelectionSet"), fragmentVars, path);
     path.delete(name);
+    ctx.walked.set(name, fragmentVars);
+    vars.push(...fragmentVars);
   }
 }
 
 function walkField(ctx: Context, parent: Obj, field: Obj, vars: Obj[], path: Set<string>): void {
   const name = str(field, "Name");
   const def = fieldDefinition(ctx, parent, name);
-  if (!def) fail(`Cannot query field "${name}" on type "${str(parent, "Name")}".`, field);
+  if (!def) fail(unknownFieldMessage(ctx, parent, name), field);
   const args = list(field, "Arguments");
   const seen = new Set<string>();
   for (const arg of args) {
@@ -597,7 +790,14 @@ function walkField(ctx: Context, parent: Obj, field: Obj, vars: Obj[], path: Set
     if (seen.has(an)) fail(`There can be only one argument named "${an}".`, arg);
     seen.add(an);
     const argDef = list(def!, "Arguments").find((d) => str(d, "Name") === an);
-    if (!argDef) fail(`Unknown argument "${an}" on field "${name}" of type "${str(parent, "Name")}".`, field);
+    if (!argDef) {
+      const names = list(def!, "Arguments").map((d) => str(d, "Name"));
+      fail(
+        `Unknown argument "${an}" on field "${str(parent, "Name")}.${name}".` +
+          suggestQuoted("Did you mean", an, names),
+        field,
+      );
+    }
     checkValue(ctx, obj(arg, "Value"), obj(argDef!, "Type"), ctx.variables);
     collectVariables(obj(arg, "Value"), vars);
   }
@@ -605,8 +805,10 @@ function walkField(ctx: Context, parent: Obj, field: Obj, vars: Obj[], path: Set
   checkDirectives(ctx, list(field, "Directives"), "FIELD");
   for (const d of list(field, "Directives"))
     for (const a of list(d, "Arguments")) collectVariables(obj(a, "Value"), vars);
+  ctx.fieldInfo.set(field, { def, parent });
   const typeDef = ctx.schema.types.get(typeName(obj(def!, "Type")));
   const subs = list(field, "SelectionSet");
+  if (subs.length > 0) ctx.selectionSets.push(subs);
   if (typeDef && COMPOSITE.has(str(typeDef, "Kind"))) {
     if (subs.length === 0) {
       fail(
@@ -617,23 +819,183 @@ function walkField(ctx: Context, parent: Obj, field: Obj, vars: Obj[], path: Set
     walkSelections(ctx, typeDef, subs, vars, path);
   } else if (subs.length > 0) {
     fail(
-      `Field "${name}" must not have a selection since type "${typeString(obj(def!, "Type"))}" has no subfields.`,
+      `Field "${name}" must not have a selection since type "${typeName(obj(def!, "Type"))}" has no subfields.`,
       field,
     );
   }
+}
+
+/** The fragment spreads anywhere inside a selection set (gqlparser getFragmentSpreads order). */
+function fragmentSpreads(selectionSet: Obj[]): Obj[] {
+  const spreads: Obj[] = [];
+  const toVisit = [selectionSet];
+  while (toVisit.length > 0) {
+    for (const sel of toVisit.pop()!) {
+      if ("Alias" in sel || "TypeCondition" in sel) toVisit.push(list(sel, "SelectionSet"));
+      else spreads.push(sel);
+    }
+  }
+  return spreads;
+}
+
+/**
+ * NoFragmentCycles (gqlparser rules/no_fragment_cycles.go): from each fragment definition in document
+ * order, a depth-first search over spreads; each fragment is searched once for the whole document.
+ */
+function noFragmentCycles(ctx: Context, fragments: Obj[]): void {
+  const visited = new Set<string>();
+  for (const start of fragments) {
+    const spreadPath: Obj[] = [];
+    const indexByName = new Map<string, number>();
+    // An explicit stack (fragment, its spreads, next spread) instead of recursion: chains can be long.
+    const stack: { frag: Obj; spreads: Obj[]; next: number }[] = [];
+    const enter = (frag: Obj): void => {
+      if (visited.has(str(frag, "Name"))) return;
+      visited.add(str(frag, "Name"));
+      const spreads = fragmentSpreads(list(frag, "SelectionSet"));
+      if (spreads.length === 0) return;
+      indexByName.set(str(frag, "Name"), spreadPath.length);
+      stack.push({ frag, spreads, next: 0 });
+    };
+    enter(start);
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1]!;
+      if (top.next > 0) spreadPath.pop();
+      if (top.next === top.spreads.length) {
+        indexByName.delete(str(top.frag, "Name"));
+        stack.pop();
+        continue;
+      }
+      const spread = top.spreads[top.next++]!;
+      const name = str(spread, "Name");
+      const cycleIndex = indexByName.get(name);
+      spreadPath.push(spread);
+      if (cycleIndex === undefined) {
+        const frag = ctx.fragments.get(name);
+        if (frag) enter(frag);
+        continue;
+      }
+      const via = spreadPath.slice(cycleIndex, -1).map((s) => str(s, "Name"));
+      fail(
+        `Cannot spread fragment "${name}" within itself${via.length > 0 ? ` via ${via.join(", ")}` : ""}.`,
+        spread,
+      );
+    }
+  }
+}
+
+/**
+ * SingleFieldSubscriptions (gqlparser rules/single_field_subscriptions.go): the distinct top-level field
+ * names, through inline fragments and (once each) fragment spreads, must be one, and not introspection.
+ */
+function singleFieldSubscription(ctx: Context, op: Obj): void {
+  const fields: Obj[] = [];
+  const entered = new Set<string>();
+  const walk = (sels: Obj[]): void => {
+    for (const sel of sels) {
+      if ("Alias" in sel) fields.push(sel);
+      else if ("TypeCondition" in sel) walk(list(sel, "SelectionSet"));
+      else {
+        const frag = ctx.fragments.get(str(sel, "Name"));
+        // gqlparser returns from the whole walk at a spread of an unknown fragment.
+        if (!frag) return;
+        if (!entered.has(str(frag, "Name"))) {
+          entered.add(str(frag, "Name"));
+          walk(list(frag, "SelectionSet"));
+        }
+      }
+    }
+  };
+  walk(list(op, "SelectionSet"));
+  const seen = new Set<string>();
+  const unique = fields.filter((f) => !seen.has(str(f, "Name")) && seen.add(str(f, "Name")));
+  const name = str(op, "Name") !== "" ? `Subscription ${JSON.stringify(str(op, "Name"))}` : "Anonymous Subscription";
+  if (unique.length > 1) fail(`${name} must select only one top level field.`, unique[1]);
+  for (const f of unique) {
+    if (str(f, "Name").startsWith("__")) fail(`${name} must not select an introspection top level field.`, f);
+  }
+}
+
+/**
+ * FieldsOnCorrectType's message (gqlparser rules/fields_on_correct_type.go): on an interface or union,
+ * suggest the types that do have the field (interfaces used most first, then by name); otherwise
+ * suggest similar field names.
+ */
+function unknownFieldMessage(ctx: Context, parent: Obj, name: string): string {
+  const message = `Cannot query field "${name}" on type "${str(parent, "Name")}".`;
+  const kind = str(parent, "Kind");
+  if (kind === "INTERFACE" || kind === "UNION") {
+    const objects: string[] = [];
+    const interfaces: string[] = [];
+    const usage = new Map<string, number>();
+    for (const t of ctx.schema.possibleTypes.get(str(parent, "Name")) ?? []) {
+      if (!list(t, "Fields").some((f) => str(f, "Name") === name)) continue;
+      objects.push(str(t, "Name"));
+      for (const i of strings(t, "Interfaces")) {
+        const idef = ctx.schema.types.get(i);
+        if (!idef || !list(idef, "Fields").some((f) => str(f, "Name") === name)) continue;
+        if (!usage.has(i)) interfaces.push(i);
+        usage.set(i, (usage.get(i) ?? 0) + 1);
+      }
+    }
+    const types = [...interfaces, ...objects].sort(
+      (a, b) => (usage.get(b) ?? 0) - (usage.get(a) ?? 0) || (a < b ? -1 : a > b ? 1 : 0),
+    );
+    if (types.length > 0) return `${message} Did you mean to use an inline fragment on ${quotedOrList(types)}?`;
+  }
+  if (kind !== "OBJECT" && kind !== "INTERFACE") return message;
+  const names = list(parent, "Fields").map((f) => str(f, "Name"));
+  // The schema's query type also carries the introspection fields (validator/schema.go).
+  if (parent === ctx.schema.query) names.push("__schema", "__type");
+  const similar = suggestionList(name, names);
+  return similar.length > 0 ? `${message} Did you mean ${quotedOrList(similar)}?` : message;
 }
 
 /** validator.Validate: the first rule violation, as gqlparser reports it. */
 export function validateQuery(schema: Schema, doc: Obj): void {
   const operations = list(doc, "Operations");
   const fragments = list(doc, "Fragments");
-  const ctx: Context = { schema, fragments: new Map(), usedFragments: new Set(), variables: new Map() };
+  const ctx: Context = {
+    schema,
+    fragments: new Map(),
+    usedFragments: new Set(),
+    variables: new Map(),
+    walked: new Map(),
+    depth: 0,
+    fieldInfo: new Map(),
+    selectionSets: [],
+    inOperation: false,
+    operationName: "",
+  };
+  const overlap = new OverlapChecker({
+    types: schema.types,
+    fragments: ctx.fragments,
+    fields: ctx.fieldInfo,
+  });
+  const noOverlaps = (sets: Obj[][], at: Obj): void => {
+    for (const set of sets) {
+      let conflict;
+      try {
+        conflict = overlap.firstConflictWithin(set);
+      } catch (e) {
+        if (e instanceof OverlapBudgetError) fail(e.message, at);
+        throw e;
+      }
+      if (conflict) fail(conflict.message, conflict.at);
+    }
+  };
   for (const f of fragments) {
     if (ctx.fragments.has(str(f, "Name")))
       fail(`There can be only one fragment named "${str(f, "Name")}".`, f);
     ctx.fragments.set(str(f, "Name"), f);
     const t = schema.types.get(str(f, "TypeCondition"));
-    if (!t) fail(`Unknown type "${str(f, "TypeCondition")}".`, f);
+    if (!t) {
+      fail(
+        `Unknown type "${str(f, "TypeCondition")}".` +
+          suggestQuoted("Did you mean", str(f, "TypeCondition"), [...schema.types.keys()]),
+        f,
+      );
+    }
     if (!COMPOSITE.has(str(t!, "Kind")))
       fail(
         `Fragment "${str(f, "Name")}" cannot condition on non composite type "${str(f, "TypeCondition")}".`,
@@ -655,6 +1017,10 @@ export function validateQuery(schema: Schema, doc: Obj): void {
     if (!root) fail(`Schema does not support operation type "${kind}"`, op);
     const declared = list(op, "VariableDefinitions");
     ctx.variables = new Map(declared.map((v) => [str(v, "Variable"), v]));
+    ctx.walked = new Map();
+    ctx.selectionSets = [];
+    ctx.inOperation = true;
+    ctx.operationName = opName;
     const declaredNames = new Set<string>();
     for (const v of declared) {
       const vn = str(v, "Variable");
@@ -691,16 +1057,14 @@ export function validateQuery(schema: Schema, doc: Obj): void {
         );
       }
     }
-    if (kind === "subscription" && list(op, "SelectionSet").length > 1) {
-      fail(
-        opName !== ""
-          ? `Subscription "${opName}" must select only one top level field.`
-          : "Anonymous Subscription must select only one top level field.",
-        op,
-      );
-    }
+    if (kind === "subscription") singleFieldSubscription(ctx, op);
+    // gqlparser checks each field's and inline fragment's selection set as the walk reaches it, and
+    // the operation's own set when the walk is done.
+    noOverlaps([...ctx.selectionSets, list(op, "SelectionSet")], op);
   }
+  noFragmentCycles(ctx, fragments);
   for (const f of fragments) {
     if (!ctx.usedFragments.has(str(f, "Name"))) fail(`Fragment "${str(f, "Name")}" is never used.`, f);
   }
+  for (const f of fragments) noOverlaps([list(f, "SelectionSet")], f);
 }
