@@ -85,14 +85,12 @@ export class OverlapChecker {
     this.#in = input;
   }
 
-  /** The first conflict within one selection set (an operation's, a field's, a fragment's), if any. */
-  firstConflictWithin(selectionSet: Obj[]): OverlapConflict | undefined {
-    const found = this.#withinSelectionSet(selectionSet)[0];
-    if (!found) return undefined;
-    return {
+  /** The conflicts within one selection set (an operation's, a field's, a fragment's), in order. */
+  conflictsWithin(selectionSet: Obj[]): OverlapConflict[] {
+    return this.#withinSelectionSet(selectionSet).map((found) => ({
       message: `Fields "${found.responseName}" conflict because ${render(found)}. Use different aliases on the fields to fetch both if this was intentional.`,
       at: found.at,
-    };
+    }));
   }
 
   #tick(): void {

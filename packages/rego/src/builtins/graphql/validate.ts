@@ -21,24 +21,24 @@ export class GraphQLValidationError extends Error {
 
 // ------------------------------------------------------------------ accessors over possibly-pruned ASTs
 
-const str = (o: Obj, k: string): string => (typeof o[k] === "string" ? (o[k] as string) : "");
-const list = (o: Obj, k: string): Obj[] => (Array.isArray(o[k]) ? (o[k] as Obj[]) : []);
-const strings = (o: Obj, k: string): string[] => (Array.isArray(o[k]) ? (o[k] as string[]) : []);
-const obj = (o: Obj, k: string): Obj | undefined =>
+export const str = (o: Obj, k: string): string => (typeof o[k] === "string" ? (o[k] as string) : "");
+export const list = (o: Obj, k: string): Obj[] => (Array.isArray(o[k]) ? (o[k] as Obj[]) : []);
+export const strings = (o: Obj, k: string): string[] => (Array.isArray(o[k]) ? (o[k] as string[]) : []);
+export const obj = (o: Obj, k: string): Obj | undefined =>
   o[k] !== null && typeof o[k] === "object" && !Array.isArray(o[k]) ? (o[k] as Obj) : undefined;
 const fail = (message: string, at: Obj | undefined): never => {
   throw new GraphQLValidationError(message, at?.Position);
 };
 
 /** ast.Type.Name(): the innermost named type. */
-function typeName(t: Obj | undefined): string {
+export function typeName(t: Obj | undefined): string {
   let cur = t;
   while (cur && str(cur, "NamedType") === "" && obj(cur, "Elem")) cur = obj(cur, "Elem");
   return cur ? str(cur, "NamedType") : "";
 }
 
 /** ast.Type.String(): "[Int!]!" */
-function typeString(t: Obj | undefined): string {
+export function typeString(t: Obj | undefined): string {
   if (!t) return "";
   const nn = t.NonNull === true ? "!" : "";
   return str(t, "NamedType") !== "" ? str(t, "NamedType") + nn : `[${typeString(obj(t, "Elem"))}]${nn}`;
@@ -86,7 +86,7 @@ function prelude(): Obj {
   return preludeDoc;
 }
 
-const INPUT_KINDS = new Set(["SCALAR", "ENUM", "INPUT_OBJECT"]);
+export const INPUT_KINDS = new Set(["SCALAR", "ENUM", "INPUT_OBJECT"]);
 
 /** validator.ValidateSchemaDocument over the prelude merged with the given document. */
 export function buildSchema(docIn: Obj): Schema {
@@ -375,10 +375,10 @@ function fieldDefinition(ctx: Context, parent: Obj, name: string): Obj | undefin
   return list(parent, "Fields").find((f) => str(f, "Name") === name);
 }
 
-const COMPOSITE = new Set(["OBJECT", "INTERFACE", "UNION"]);
+export const COMPOSITE = new Set(["OBJECT", "INTERFACE", "UNION"]);
 
 /** ast.Value.String(): the value as GraphQL source text. */
-function valueText(v: Obj): string {
+export function valueText(v: Obj): string {
   const raw = str(v, "Raw");
   switch (v.Kind) {
     case 0:
@@ -400,7 +400,7 @@ function valueText(v: Obj): string {
 }
 
 /** ast.Type.IsCompatible. */
-function isCompatible(t: Obj | undefined, other: Obj | undefined): boolean {
+export function isCompatible(t: Obj | undefined, other: Obj | undefined): boolean {
   if (!t || !other) return false;
   if (str(t, "NamedType") !== str(other, "NamedType")) return false;
   if (obj(t, "Elem") && !obj(other, "Elem")) return false;
@@ -409,7 +409,7 @@ function isCompatible(t: Obj | undefined, other: Obj | undefined): boolean {
   return true;
 }
 
-const BUILTIN_SCALARS = new Set(["Int", "Float", "String", "Boolean", "ID"]);
+export const BUILTIN_SCALARS = new Set(["Int", "Float", "String", "Boolean", "ID"]);
 
 /** ast.Value.Value(nil) failing: an Int beyond int64 or a Float beyond float64, here or nested. */
 function unrepresentable(ctx: Context, value: Obj, seen = 0): boolean {
