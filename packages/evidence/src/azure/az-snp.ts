@@ -10,17 +10,14 @@ import { verifySnp, type SnpVerifyOptions } from "../snp/verify.ts";
 import { parseSnpReport, type SnpReport } from "../snp/report.ts";
 import type { SnpPolicyOptions } from "../snp/options.ts";
 import { HCL_REPORT_TYPE_SNP } from "./hcl.ts";
-import { checkHclAndVtpm, checkVarDataBinding, hclClaims, vtpmClaims } from "./vtpm-checks.ts";
-import { parseAzSnpVtpmEvidence, type AzSnpVtpmEvidence } from "./evidence-json.ts";
-import { AzureFormatError } from "./errors.ts";
+import { checkVarDataBinding } from "./vtpm-checks.ts";
+import { addVtpmClaims, appendChecks, checkVtpmEvidence, withoutVtpmBindings, type VtpmBindings } from "./vtpm-evidence.ts";
+import { jsonOf, parseAzSnpVtpmEvidence, type AzSnpVtpmEvidence } from "./evidence-json.ts";
 
 /** The paravisor runs at VMPL0 and so must the report it requests (Trustee az_snp_vtpm HCL_VMPL_VALUE = 0). */
 const HCL_VMPL_VALUE = 0;
 
-export interface AzureVerifyOptions extends VerifyOptions {
-  /** The init-data digest PCR8 must carry (Trustee verify_init_data). */
-  expectedInitDataHash?: Uint8Array;
-}
+export interface AzureVerifyOptions extends VerifyOptions, VtpmBindings {}
 
 export type AzSnpVerifyOptions = AzureVerifyOptions & Omit<SnpPolicyOptions, "maxVmpl">;
 
@@ -67,34 +64,20 @@ export function verifyAzSnpVtpmEvidence(
   options: AzSnpVerifyOptions = {},
 ): VerifyResult {
   const log = new CheckLog();
-  const vtpm = checkHclAndVtpm(
-    {
-      version: evidence.version,
-      hclReport: evidence.hclReport,
-      tpmQuote: evidence.tpmQuote,
-      expectedReportType: HCL_REPORT_TYPE_SNP,
-      ...(options.expectedReportData === undefined ? {} : { expectedReportData: options.expectedReportData }),
-      ...(options.expectedInitDataHash === undefined
-        ? {}
-        : { expectedInitDataHash: options.expectedInitDataHash }),
-    },
-    log,
-  );
+  const vtpm = checkVtpmEvidence(evidence, HCL_REPORT_TYPE_SNP, options, log);
 
   let claims: Claims = {};
   let tcbStatus: VerifyResult["tcbStatus"] = "Unknown";
   if (vtpm.hcl !== undefined) {
     // The SNP report's REPORT_DATA is the var-data hash, never the caller's nonce (research/evidence.md §5.6), so
     // the nonce is not passed down; the binding is checked here instead.
-    const { expectedReportData: _nonce, expectedInitDataHash: _initData, ...rest } = options;
     const snpOptions: SnpVerifyOptions = {
-      ...rest,
+      ...withoutVtpmBindings(options),
       certificates: [evidence.vcek, ...(options.certificates ?? [])],
       maxVmpl: HCL_VMPL_VALUE,
     };
     const snp = verifySnp(vtpm.hcl.hwReport, snpOptions);
-    for (const check of snp.checks) log.checks.push(check);
-    for (const failure of snp.failures) log.failures.push(failure);
+    appendChecks(log, snp);
     if (snp.tcbStatus !== undefined) tcbStatus = snp.tcbStatus;
     const report = reportOf(vtpm.hcl.hwReport, snp.claims);
     checkVarDataBinding(vtpm.hcl, report?.reportData, log);
@@ -106,8 +89,7 @@ export function verifyAzSnpVtpmEvidence(
       "not checked: HCL report unreadable",
     );
   }
-  vtpmClaims(claims, evidence.tpmQuote, vtpm.attest);
-  Object.assign(claims, hclClaims(vtpm.varData), { evidence_version: evidence.version });
+  addVtpmClaims(claims, evidence, vtpm);
   return {
     tee: "az-snp-vtpm",
     valid: log.failures.length === 0,
@@ -125,17 +107,4 @@ export function verifyAzSnpVtpm(
   options: AzSnpVerifyOptions = {},
 ): VerifyResult {
   return verifyAzSnpVtpmEvidence(parseAzSnpVtpmEvidence(jsonOf(evidence)), options);
-}
-
-/** Evidence given as text or bytes is parsed as JSON; anything else is taken as already-parsed JSON. */
-export function jsonOf(evidence: string | Uint8Array | unknown): unknown {
-  if (typeof evidence !== "string" && !(evidence instanceof Uint8Array)) return evidence;
-  const text = typeof evidence === "string" ? evidence : new TextDecoder().decode(evidence);
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new AzureFormatError(
-      `evidence is not JSON: ${error instanceof Error ? error.message : String(error)}`,
-    );
-  }
 }

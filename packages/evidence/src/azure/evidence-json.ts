@@ -170,3 +170,16 @@ export function parseAzTdxVtpmEvidence(json: unknown): AzTdxVtpmEvidence {
     tdQuote: b64urlField(get(obj, "td_quote", what), "td_quote"),
   };
 }
+
+/** Evidence given as text or bytes is parsed as JSON; anything else is taken as already-parsed JSON. */
+export function jsonOf(evidence: string | Uint8Array | unknown): unknown {
+  if (typeof evidence !== "string" && !(evidence instanceof Uint8Array)) return evidence;
+  const text = typeof evidence === "string" ? evidence : new TextDecoder().decode(evidence);
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new AzureFormatError(
+      `evidence is not JSON: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+}

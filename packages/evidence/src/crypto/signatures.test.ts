@@ -14,6 +14,7 @@ import {
   verifyRsaPss,
   littleEndianToBigEndian,
   littleEndianToBigEndianInto,
+  p1363ToDer,
   InvalidPublicKeyError,
   type EcCurve,
   type DigestAlg,
@@ -154,4 +155,48 @@ test("a key accepted for one curve is still refused for another (the curve check
     code: "ERR_INVALID_PUBLIC_KEY",
   });
   assert.equal(verifyEcdsaP1363("P-256", "sha256", publicKey, signature, data), true);
+});
+
+/** Reads a DER Ecdsa-Sig-Value (short-form lengths, as P-256/P-384 signatures have) into fixed-size r‖s. */
+function derToP1363(der: Uint8Array, size: number): Uint8Array {
+  assert.equal(der[0], 0x30);
+  const out = new Uint8Array(2 * size);
+  let at = 2;
+  for (const half of [0, 1]) {
+    assert.equal(der[at], 0x02);
+    const length = der[at + 1]!;
+    const value = der.subarray(at + 2, at + 2 + length);
+    const magnitude = value[0] === 0 ? value.subarray(1) : value;
+    out.set(magnitude, half * size + size - magnitude.length);
+    at += 2 + length;
+  }
+  return out;
+}
+
+test("p1363ToDer produces exactly node's canonical DER for real signatures (P-256 and P-384)", () => {
+  for (const [curve, size, digest] of [
+    ["P-256", 32, "sha256"],
+    ["P-384", 48, "sha384"],
+  ] as const) {
+    const { privateKey, publicKey } = generateKeyPairSync("ec", { namedCurve: curve });
+    for (let i = 0; i < 150; i++) {
+      const data = Buffer.from(`message ${i}`);
+      const der = sign(digest, data, privateKey); // default dsaEncoding: DER, minimal INTEGERs
+      const p1363 = derToP1363(der, size);
+      assert.deepEqual(p1363ToDer(p1363), new Uint8Array(der), `${curve} #${i}`);
+      assert.equal(verifyEcdsaP1363(curve, digest, publicKey, p1363, data), true);
+    }
+  }
+});
+
+test("p1363ToDer: leading zeros dropped, sign byte added, zero kept as one byte", () => {
+  const sig = new Uint8Array(64);
+  sig[31] = 0x05; // r = 5
+  sig[32] = 0x80; // s has its top bit set
+  sig[63] = 0x01;
+  const der = p1363ToDer(sig);
+  assert.deepEqual([...der.subarray(0, 5)], [0x30, 3 + 2 + 33, 0x02, 0x01, 0x05]);
+  assert.deepEqual([...der.subarray(5, 8)], [0x02, 33, 0x00]);
+  assert.equal(der.length, 2 + 3 + 2 + 33);
+  assert.deepEqual([...p1363ToDer(new Uint8Array(96))], [0x30, 6, 0x02, 1, 0, 0x02, 1, 0]);
 });

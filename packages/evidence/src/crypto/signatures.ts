@@ -58,6 +58,49 @@ function requireEcKey(key: KeyObject, curve: EcCurve): void {
   checkedCurve.set(key, curve);
 }
 
+/** A DER INTEGER for the unsigned big-endian `bytes[from, to)`: leading zeros dropped, 0x00 added if the top bit is set. */
+interface DerUnsigned {
+  start: number;
+  end: number;
+  pad: number;
+}
+
+function derUnsigned(bytes: Uint8Array, from: number, to: number): DerUnsigned {
+  let start = from;
+  while (start < to - 1 && bytes[start] === 0) start++;
+  return { start, end: to, pad: bytes[start]! & 0x80 ? 1 : 0 };
+}
+
+function derLength(length: number): number[] {
+  return length < 0x80 ? [length] : [0x81, length]; // ≤ 255: enough for any P-256/P-384 Ecdsa-Sig-Value
+}
+
+/**
+ * The DER Ecdsa-Sig-Value (SEQUENCE { INTEGER r, INTEGER s }) of a P1363 r‖s signature. This is the very
+ * conversion node applies for `dsaEncoding: "ieee-p1363"` (src/crypto/crypto_sig.cc ConvertSignatureToDER:
+ * BN_bin2bn of each half, then i2d_ECDSA_SIG, i.e. minimal INTEGERs), so the verdict is unchanged. Doing it here
+ * lets crypto.verify take the KeyObject directly: node 24 recognises a key inside an options object only after
+ * its KeyObject and CryptoKey brand checks have thrown and caught two TypeErrors, stack traces included, which
+ * costs about 5% of a P-384 verification (issue #2).
+ */
+export function p1363ToDer(signature: Uint8Array): Uint8Array {
+  const half = signature.length >> 1;
+  const ints = [derUnsigned(signature, 0, half), derUnsigned(signature, half, signature.length)];
+  const body = ints.reduce((n, i) => n + 2 + i.pad + i.end - i.start, 0);
+  const header = [0x30, ...derLength(body)];
+  const out = new Uint8Array(header.length + body);
+  out.set(header, 0);
+  let at = header.length;
+  for (const i of ints) {
+    out[at++] = 0x02;
+    out[at++] = i.pad + i.end - i.start;
+    at += i.pad; // the 0x00 sign byte: already zero
+    out.set(signature.subarray(i.start, i.end), at);
+    at += i.end - i.start;
+  }
+  return out;
+}
+
 /**
  * ECDSA over `data` with a raw r||s signature (IEEE P1363: fixed-length big-endian halves), as used by SNP
  * reports (after the little-endian conversion), DCAP quotes and QE reports. A signature of the wrong length is
@@ -74,7 +117,8 @@ export function verifyEcdsaP1363(
   requireEcKey(key, curve);
   if (signature.length !== 2 * CURVE_BYTES[curve]) return false;
   try {
-    return cryptoVerify(digest, data, { key, dsaEncoding: "ieee-p1363" }, signature);
+    // The KeyObject itself, not `{ key, dsaEncoding: "ieee-p1363" }`: see p1363ToDer.
+    return cryptoVerify(digest, data, key, p1363ToDer(signature));
   } catch {
     // OpenSSL throws on some structurally invalid inputs; for a verifier they are simply not a valid signature.
     return false;
@@ -92,7 +136,8 @@ export function verifyEcdsaDer(
   const key = toPublicKey(publicKey);
   requireEcKey(key, curve);
   try {
-    return cryptoVerify(digest, data, { key, dsaEncoding: "der" }, signature);
+    // DER is node's default dsaEncoding; passing the KeyObject alone avoids the options-object cost (p1363ToDer).
+    return cryptoVerify(digest, data, key, signature);
   } catch {
     return false;
   }

@@ -11,10 +11,11 @@ import { supplementalClaims } from "./claims.ts";
 import { collateralShapeError, missingCollateral } from "./collateral.ts";
 import { verifyCollateral, type VerifiedCollateral } from "./collateral-verify.ts";
 import { hex, type Context, type PckInfo } from "./context.ts";
+import type { PckExtensions } from "./pck.ts";
 import { certificateSerial } from "./crl.ts";
 import { BODY_TD_REPORT15, type DcapQuote, type TdReport } from "./quote.ts";
 import { asTcbStatus, convergeTcbStatus, evaluateQeIdentity } from "./tcb-info.ts";
-import { checkForRelaunch, evaluatePlatform, type PlatformEvaluation } from "./tcb-status.ts";
+import { checkForRelaunch, evaluatePlatformFor, type PlatformEvaluation } from "./tcb-status.ts";
 
 /** Root key ids by root certificate (immutable, so identity is content): the key export is costly. */
 const rootKeyIds = new IdentityMemo<X509Certificate, string>();
@@ -27,6 +28,13 @@ function rootKeyId(root: IntelTrustRoot): string {
       .update(spki.subarray(spki.length - 65))
       .digest("hex");
   });
+}
+
+/** FMSPC and PCE-ID as hex, per (cached, never modified) PCK extensions object. */
+const platformIdHex = new IdentityMemo<PckExtensions, { fmspc: string; pceId: string }>();
+
+function platformIds(ext: PckExtensions): { fmspc: string; pceId: string } {
+  return platformIdHex.getOrSet(ext, () => ({ fmspc: hex(ext.fmspc), pceId: hex(ext.pceId) }));
 }
 
 export interface TcbOutcome {
@@ -90,14 +98,13 @@ export function checkCollateral(ctx: Context, q: DcapQuote, pck: PckInfo | undef
 
   if (v.tcbInfo && pck) {
     const info = v.tcbInfo;
-    const fmspc = hex(pck.ext.fmspc);
+    const { fmspc, pceId } = platformIds(pck.ext);
     const fmOk = log.expect(
       `${p}.tcb.fmspc`,
       fmspc === info.fmspc.toLowerCase(),
       info.fmspc.toLowerCase(),
       fmspc,
     );
-    const pceId = hex(pck.ext.pceId);
     const peOk = log.expect(
       `${p}.tcb.pce_id`,
       pceId === info.pceId.toLowerCase(),
@@ -106,12 +113,12 @@ export function checkCollateral(ctx: Context, q: DcapQuote, pck: PckInfo | undef
     );
     if (fmOk && peOk) {
       const td = q.tee === "tdx" ? (q.body as TdReport) : undefined;
-      const base = { cpuSvnComponents: pck.ext.cpuSvnComponents, pceSvn: pck.ext.pceSvn };
-      const tdInput = (teeTcbSvn: Uint8Array) => ({
-        ...base,
-        td: { teeTcbSvn, mrSignerSeam: td!.mrSignerSeam, seamAttributes: td!.seamAttributes },
+      const tdFields = (teeTcbSvn: Uint8Array) => ({
+        teeTcbSvn,
+        mrSignerSeam: td!.mrSignerSeam,
+        seamAttributes: td!.seamAttributes,
       });
-      launch = evaluatePlatform(info, td ? tdInput(td.teeTcbSvn) : base);
+      launch = evaluatePlatformFor(info, pck.ext, td ? tdFields(td.teeTcbSvn) : undefined);
       if (launch.platformStatus) log.pass(`${p}.tcb.level`, launch.platformStatus);
       if (launch.moduleDetail) log.pass(`${p}.tdx_module.identity`, launch.moduleDetail);
       if (launch.unsupported) {
@@ -126,7 +133,7 @@ export function checkCollateral(ctx: Context, q: DcapQuote, pck: PckInfo | undef
       for (const a of launch.advisoryIds) advisory.add(a);
       // TD 1.5: the TCB the platform runs now (TEE_TCB_SVN2) decides whether a relaunch is advised.
       if (td?.teeTcbSvn2 && q.bodyType === BODY_TD_REPORT15 && !launch.unsupported) {
-        current = evaluatePlatform(info, tdInput(td.teeTcbSvn2));
+        current = evaluatePlatformFor(info, pck.ext, tdFields(td.teeTcbSvn2));
         if (current.unsupported) {
           log.fail(
             `${p}.tcb.current_level`,

@@ -9,8 +9,6 @@ import { certificateParts } from "./der.ts";
 import { DcapFormatError } from "./errors.ts";
 import { BoundedCache, BytesCache, bytesListKey } from "./cache.ts";
 
-const extensionCache = new BytesCache<PckExtensions>(1024);
-
 const SGX_EXTENSIONS_OID = "1.2.840.113741.1.13.1";
 
 /**
@@ -127,9 +125,17 @@ function oidMap(seq: asn1js.AsnType | undefined, what: string): Map<string, asn1
   return out;
 }
 
-/** Decode the SGX extensions of a PCK leaf certificate (cached by DER: one per platform). */
+/** Decode the SGX extensions of a PCK leaf certificate (a new object, the caller's to keep). */
 export function parsePckExtensions(der: Uint8Array): PckExtensions {
-  return extensionCache.getOrSet(der, () => decodePckExtensions(new Uint8Array(der)));
+  return decodePckExtensions(new Uint8Array(der));
+}
+
+/**
+ * The SGX extensions of a split chain's leaf, decoded once per cached chain. The object is shared
+ * by every verification of that chain and never handed to callers (claims copy what they need).
+ */
+export function leafExtensions(split: SplitChain): PckExtensions {
+  return (split.leafExtensions ??= decodePckExtensions(split.ders[0]!));
 }
 
 function decodePckExtensions(der: Uint8Array): PckExtensions {

@@ -5,6 +5,8 @@
  * is told to relaunch rather than being reported OutOfDate).
  */
 import type { TcbStatus } from "../types.ts";
+import { bytesKey, IdentityMemo } from "./cache.ts";
+import type { PckExtensions } from "./pck.ts";
 import { asTcbStatus, evaluateTdxModule, matchTcbLevel, type TcbInfo } from "./tcb-info.ts";
 
 export interface PlatformInput {
@@ -54,6 +56,47 @@ export function evaluatePlatform(info: TcbInfo, input: PlatformInput): PlatformE
     }
   }
   return out;
+}
+
+/** The TD report fields the TDX part of the evaluation reads. */
+export interface TdTcbFields {
+  teeTcbSvn: Uint8Array;
+  mrSignerSeam: Uint8Array;
+  seamAttributes: Uint8Array;
+}
+
+/**
+ * Evaluations remembered per parsed tcbInfo and per PCK extensions object (both cached and never
+ * modified, so identity is content), then per exact TD fields. The evaluation is a pure function of
+ * these; the shared result objects are only read.
+ */
+const evaluations = new IdentityMemo<TcbInfo, WeakMap<PckExtensions, Map<string, PlatformEvaluation>>>();
+
+/** `evaluatePlatform` for a platform described by its PCK extensions (and TD fields, for TDX). */
+export function evaluatePlatformFor(info: TcbInfo, ext: PckExtensions, td?: TdTcbFields): PlatformEvaluation {
+  const byExt = evaluations.getOrSet(
+    info,
+    () => new WeakMap<PckExtensions, Map<string, PlatformEvaluation>>(),
+  );
+  let byTd = byExt.get(ext);
+  if (byTd === undefined) {
+    byTd = new Map<string, PlatformEvaluation>();
+    byExt.set(ext, byTd);
+  }
+  const key = td
+    ? `${td.teeTcbSvn.length},${td.mrSignerSeam.length},${td.seamAttributes.length}:` +
+      bytesKey(td.teeTcbSvn) +
+      bytesKey(td.mrSignerSeam) +
+      bytesKey(td.seamAttributes)
+    : "sgx";
+  let evaluation = byTd.get(key);
+  if (evaluation === undefined) {
+    const base = { cpuSvnComponents: ext.cpuSvnComponents, pceSvn: ext.pceSvn };
+    evaluation = evaluatePlatform(info, td ? { ...base, td } : base);
+    if (byTd.size >= 256) byTd.clear();
+    byTd.set(key, evaluation);
+  }
+  return evaluation;
 }
 
 /** Intel checkForRelaunch: launch status vs. the status of the TCB the platform runs now (TEE_TCB_SVN2). */

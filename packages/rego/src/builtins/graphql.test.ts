@@ -155,11 +155,11 @@ test("validation messages as gqlparser v2.5 words them, with suggestions", () =>
     'Unknown argument "iff" on directive "@skip". Did you mean "if"? in GraphQL string at location 1:29',
   );
   assert.equal(
-    message("{ hero(episode: JEDI) { name { x } } }"),
+    message("{ hero(episode: JEDI) { name { __typename } } }"),
     'Field "name" must not have a selection since type "String" has no subfields in GraphQL string at location 1:25',
   );
   assert.equal(
-    message('mutation { find(filter: { limit: 1 }) { __typename } }'),
+    message("mutation { find(filter: { limit: 1 }) { __typename } }"),
     'Field "Filter.name" of required type "String!" was not provided in GraphQL string at location 1:25',
   );
   assert.equal(
@@ -170,10 +170,7 @@ test("validation messages as gqlparser v2.5 words them, with suggestions", () =>
     message('mutation { find(filter: { name: "a", tags: [1] }) { __typename } }'),
     "String cannot represent a non string value: 1 in GraphQL string at location 1:45",
   );
-  assert.equal(
-    message('mutation { find(filter: { name: "a" }, n: 3000000000) { __typename } }'),
-    "valid",
-  );
+  assert.equal(message('mutation { find(filter: { name: "a" }, n: 3000000000) { __typename } }'), "valid");
   assert.equal(
     message('mutation { find(filter: { name: "a" }, n: 99999999999999999999) { __typename } }'),
     "Int cannot represent non 32-bit signed integer value: 99999999999999999999 in GraphQL string at location 1:43",
@@ -193,6 +190,83 @@ test("validation messages as gqlparser v2.5 words them, with suggestions", () =>
   assert.equal(message("subscription { heroes { id } heroes { id } }"), "valid");
 });
 
+test("schema errors as OPA's convertSchema wraps them", () => {
+  rejects(
+    "graphql.parse: Error in gqlparser SchemaDocument to Schema conversion: input:2: Undefined type Post.",
+    "graphql.parse",
+    "{ a }",
+    "type Query {\n  a: [Post]\n}",
+  );
+  rejects(
+    "Error in gqlparser SchemaDocument to Schema conversion: input:1: Undefined argument x for directive deprecated.",
+    "graphql.parse",
+    "{ a }",
+    'type Query { a: Int @deprecated(x: "y") }',
+  );
+  assert.equal(
+    call(
+      "graphql.schema_is_valid",
+      "directive @d(n: Int!) on ENUM_VALUE\ntype Query { a: E } enum E { A @d }",
+    ),
+    false,
+  );
+  assert.equal(
+    call(
+      "graphql.schema_is_valid",
+      "directive @d(n: Int!) on ENUM_VALUE\ntype Query { a: E } enum E { A @d(n: 1) }",
+    ),
+    true,
+  );
+  rejects(
+    "Cannot have multiple schema entry points, consider schema extensions instead.",
+    "graphql.parse",
+    "{ a }",
+    "schema { query: Query }\nschema { query: Query }\ntype Query { a: Int }",
+  );
+});
+
+test("with several violations the first in gqlparser's walk order is reported", () => {
+  // Arguments, directives and sub-selections are visited before the field itself.
+  rejects(
+    'Variable "$x" is not defined by operation "Q" in GraphQL string at location 1:19',
+    "graphql.parse",
+    "query Q { nope(a: $x) @skip(if: true) }",
+    SCHEMA,
+  );
+  rejects(
+    'Unknown directive "@nope" in GraphQL string at location 1:17',
+    "graphql.parse",
+    "query Q { nope @nope }",
+    SCHEMA,
+  );
+  // Operation-level rules run once the operation's selections are done.
+  rejects(
+    'Cannot query field "nope" on type "Query" in GraphQL string at location 1:20',
+    "graphql.parse",
+    "query Q($v: Int) { nope }",
+    SCHEMA,
+  );
+  rejects(
+    'Variable "$v" is never used in operation "Q" in GraphQL string at location 1:9',
+    "graphql.parse",
+    "query Q($v: Int) { hero(episode: JEDI) { id } }",
+    SCHEMA,
+  );
+});
+
+test("query ASTs given back as objects decode as OPA decodes them (selections become fields)", () => {
+  const inline = "{ hero(episode: JEDI) { ... on Human { height } } }";
+  assert.equal(call("graphql.is_valid", inline, SCHEMA), true);
+  const ast = call("graphql.parse_query", inline)!;
+  // gqlparser's UnmarshalSelectionSet makes the inline fragment a field named "".
+  assert.equal(call("graphql.is_valid", ast, SCHEMA), false);
+  rejects('Cannot query field "" on type "Character"', "graphql.parse", ast, SCHEMA);
+  const plain = call("graphql.parse_query", "{ hero(episode: JEDI) { id name } }")!;
+  assert.equal(call("graphql.is_valid", plain, SCHEMA), true);
+  const [q] = call("graphql.parse", plain, SCHEMA) as Value[];
+  assert.equal(toJSONText(q!), toJSONText(plain));
+});
+
 test("fields sharing a response name must merge (OverlappingFieldsCanBeMerged)", () => {
   const valid = (q: string): Value | undefined => call("graphql.is_valid", q, SCHEMA);
   assert.equal(valid("{ hero(episode: JEDI) { name name } }"), true);
@@ -207,26 +281,26 @@ test("fields sharing a response name must merge (OverlappingFieldsCanBeMerged)",
   );
   assert.equal(valid("{ hero(episode: JEDI) { ... on Human { x: height } ... on Droid { x: id } } }"), false);
   rejects(
-    'graphql.parse: Fields "x" conflict because name and id are different fields. Use different aliases on the fields to fetch both if this was intentional in GraphQL string at location 1:33',
+    'graphql.parse: Fields "x" conflict because "name" and "id" are different fields. Use different aliases on the fields to fetch both if this was intentional in GraphQL string at location 1:33',
     "graphql.parse",
     "{ hero(episode: JEDI) { x: name x: id } }",
     SCHEMA,
   );
   // …but not for conflicting return types (here String vs ID!); sub-selections must merge too.
   rejects(
-    'Fields "x" conflict because they return conflicting types String and ID!. Use different',
+    'Fields "x" conflict because they return conflicting types "String" and "ID!". Use different',
     "graphql.parse",
     "{ hero(episode: JEDI) { ... on Human { x: name } ... on Droid { x: id } } }",
     SCHEMA,
   );
   rejects(
-    'Fields "hero" conflict because subfields "name" conflict because name and id are different fields.',
+    'Fields "hero" conflict because subfields "name" conflict because "name" and "id" are different fields.',
     "graphql.parse",
     "{ hero(episode: JEDI) { name } ...F } fragment F on Query { hero(episode: JEDI) { name: id } }",
     SCHEMA,
   );
   rejects(
-    'Fields "x" conflict because name and height are different fields',
+    'Fields "x" conflict because "name" and "height" are different fields',
     "graphql.parse",
     "{ search { ...A ...B } } fragment A on Human { x: name } fragment B on Human { x: height }",
     SCHEMA,
@@ -235,14 +309,14 @@ test("fields sharing a response name must merge (OverlappingFieldsCanBeMerged)",
 
 test("fragment cycles and impossible inline fragments", () => {
   rejects(
-    'graphql.parse: Cannot spread fragment "A" within itself via B, C in GraphQL string at location 1:134',
+    'graphql.parse: Cannot spread fragment "A" within itself via "B", "C" in GraphQL string at location 1:134',
     "graphql.parse",
     "{ hero(episode: JEDI) { ...A } } fragment A on Character { name ...B } fragment B on Character { ...C } fragment C on Character { ...A }",
     SCHEMA,
   );
   // Reported from the first fragment defined, as gqlparser searches from each definition in order.
   rejects(
-    'Cannot spread fragment "A" within itself via B in GraphQL string at location 1:101',
+    'Cannot spread fragment "A" within itself via "B" in GraphQL string at location 1:101',
     "graphql.parse",
     "{ hero(episode: JEDI) { ...B } } fragment A on Character { name ...B } fragment B on Character { ...A }",
     SCHEMA,

@@ -9,7 +9,9 @@ import { BuiltinError } from "../errors.ts";
 import { fail, stringOperand } from "./operands-b.ts";
 import { GraphQLSyntaxError } from "./graphql/lexer.ts";
 import { parseQueryDocument, parseSchemaDocument, prune, type Json, type Obj } from "./graphql/parser.ts";
-import { buildSchema, GraphQLValidationError, validateQuery } from "./graphql/validate.ts";
+import { buildSchema, GraphQLValidationError, type Schema } from "./graphql/validate.ts";
+import { validateQuery } from "./graphql/walker.ts";
+import { decodeQueryObject } from "./graphql/decode.ts";
 import type { BuiltinDef } from "./types.ts";
 
 /** Any parse or validation failure, already formatted as OPA reports it. */
@@ -46,7 +48,10 @@ function schema(text: string): Obj {
 /** A query or schema operand: GraphQL text, or a previously returned AST object. */
 function document(v: Value, pos: number, name: string, parse: (s: string) => Obj): Obj {
   if (typeof v === "string") return parse(v);
-  if (v instanceof RObject) return JSON.parse(toJSONText(v)) as Obj;
+  if (v instanceof RObject) {
+    const doc = JSON.parse(toJSONText(v)) as Obj;
+    return parse === query ? decodeQueryObject(doc) : doc;
+  }
   // OPA: builtins.NewOperandTypeErr(pos, x, "string", "object"), with positions 0 and 1 as written.
   throw new BuiltinError(
     "eval_type_error",
@@ -56,9 +61,25 @@ function document(v: Value, pos: number, name: string, parse: (s: string) => Obj
 
 const asValue = (doc: Json): Value => fromJS(prune(doc));
 
-function verify(queryDoc: Obj, schemaDoc: Obj): void {
+/**
+ * OPA's convertSchema wraps gqlparser's schema error: "Error in gqlparser SchemaDocument to Schema
+ * conversion: input:<line>: <message>" (gqlerror.Error.Error() names the unnamed source "input" and
+ * gives the line only).
+ */
+function convertSchema(schemaDoc: Obj): Schema {
   try {
-    validateQuery(buildSchema(schemaDoc), queryDoc);
+    return buildSchema(schemaDoc);
+  } catch (e) {
+    if (!(e instanceof GraphQLValidationError)) throw e;
+    const where = e.line > 0 ? `input:${e.line}` : "input";
+    throw new GraphQLError(`Error in gqlparser SchemaDocument to Schema conversion: ${where}: ${e.message}`);
+  }
+}
+
+function verify(queryDoc: Obj, schemaDoc: Obj): void {
+  const built = convertSchema(schemaDoc);
+  try {
+    validateQuery(built, queryDoc);
   } catch (e) {
     located(e);
   }
@@ -146,11 +167,7 @@ export const graphqlBuiltins: BuiltinDef[] = [
     fn: ([s]) =>
       attempt("graphql.schema_is_valid", () => {
         if (typeof s !== "string" && !(s instanceof RObject)) throw new GraphQLError("operand");
-        try {
-          buildSchema(document(s, 1, "graphql.schema_is_valid", schema));
-        } catch (e) {
-          located(e);
-        }
+        convertSchema(document(s, 1, "graphql.schema_is_valid", schema));
       }),
   },
 ];

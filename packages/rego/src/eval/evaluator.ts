@@ -8,7 +8,9 @@
 import { BuiltinError, RegoError } from "../errors.ts";
 import type { BuiltinContext, BuiltinDef, HostHooks } from "../builtins/types.ts";
 import type { Location } from "../syntax/ast.ts";
-import { RObject, RSet, equals, keyOf, type Value } from "../value/value.ts";
+import { RObject, RSet, keyOf, type Value } from "../value/value.ts";
+import { fastEquals } from "./equality.ts";
+import { guardsOf, guardsPass } from "./fn-index.ts";
 import { formatValue } from "../value/format.ts";
 import type { CBody, CExpr, CLit, CRule, CTerm, Callable, RuleNode } from "../compile/ir.ts";
 import { iterate, lookup, setIn, storeLookup } from "./values.ts";
@@ -185,7 +187,7 @@ export class Evaluation {
         const y = x === undefined ? undefined : this.direct(b, f);
         if (y === MISS) return LIT_MISS;
         this.step(lit.loc);
-        return x !== undefined && y !== undefined && equals(x, y) ? LIT_OK : LIT_FAIL;
+        return x !== undefined && y !== undefined && fastEquals(x, y) ? LIT_OK : LIT_FAIL;
       }
       default:
         return LIT_MISS;
@@ -476,11 +478,11 @@ export class Evaluation {
   unifyV(t: CTerm, v: Value, f: Frame, k: K): boolean {
     switch (t.k) {
       case "const":
-        return equals(t.v, v) ? k() : false;
+        return fastEquals(t.v, v) ? k() : false;
       case "var": {
         const cur = f[t.slot];
         if (cur === undefined) return this.bind(t.slot, v, f, k);
-        return equals(cur, v) ? k() : false;
+        return fastEquals(cur, v) ? k() : false;
       }
       case "array": {
         if (!Array.isArray(v) || v.length !== t.items.length) return false;
@@ -491,7 +493,7 @@ export class Evaluation {
         return this.unifyEntriesV(t.entries, v, 0, f, k);
       }
       default:
-        return this.evalTerm(t, f, (x) => (equals(x, v) ? k() : false));
+        return this.evalTerm(t, f, (x) => (fastEquals(x, v) ? k() : false));
     }
   }
 
@@ -566,7 +568,7 @@ export class Evaluation {
           this.evalTerm(t.key, f, (key) =>
             this.evalTerm(t.value, f, (v) => {
               const cur = out.get(key);
-              if (cur !== undefined && !equals(cur, v))
+              if (cur !== undefined && !fastEquals(cur, v))
                 throw conflict("object keys must be unique", undefined);
               out.set(key, v);
               return false;
@@ -988,7 +990,7 @@ export class Evaluation {
           const l = link;
           this.evalRuleBody(l, (f) =>
             this.evalTerm(l.value ?? TRUE_TERM, f, (v) => {
-              if (result !== undefined && !equals(result, v)) {
+              if (result !== undefined && !fastEquals(result, v)) {
                 throw conflict("complete rules must not produce multiple outputs", l.loc);
               }
               result = v;
@@ -1164,7 +1166,7 @@ export class Evaluation {
     // on every call (regorus, the Kata reference, re-evaluates calls).
     // Only scalar args are keyed: hashing large composite args (Kata passes whole OCI specs) costs
     // more than re-evaluating.
-    const memoKey = this.print || !args.every(isScalar) ? undefined : node.id + "\u0000" + keyOf(args);
+    const memoKey = this.print || !allScalar(args) ? undefined : node.id + "\u0000" + keyOf(args);
     const cached = memoKey === undefined ? undefined : this.fnCache.get(memoKey);
     if (cached !== undefined) return cached === null ? undefined : cached;
     if (this.active.has(node.id)) {
@@ -1178,7 +1180,7 @@ export class Evaluation {
     let f: Frame = [];
     let got: boolean;
     const onValue = (v: Value): boolean => {
-      if (result !== undefined && !equals(result, v)) {
+      if (result !== undefined && !fastEquals(result, v)) {
         throw conflict("functions must not produce multiple outputs for same inputs", cur.loc);
       }
       result = v;
@@ -1189,9 +1191,16 @@ export class Evaluation {
     };
     const tail = (): boolean => this.evalTerm(cur.value ?? TRUE_TERM, f, onValue);
     const run = (): boolean => this.evalBody(cur.body.lits, 0, f, tail);
+    // Definitions whose equality guards fail on these args are skipped (see fn-index.ts for when
+    // that is unobservable).
+    const indexed = this.print === undefined && this.builtinMocks === undefined;
     try {
       for (const r of node.rules) {
         for (let link: CRule | undefined = r; link; link = link.else) {
+          if (indexed) {
+            const guards = guardsOf(link);
+            if (guards.length > 0 && !guardsPass(guards, args)) continue;
+          }
           got = false;
           cur = link;
           f = new Array(link.nslots);
@@ -1225,7 +1234,7 @@ export class Evaluation {
           return ARGS_UNIFY;
         }
         f[p.slot] = args[i]!;
-      } else if (p.k === "const" && !equals(p.v, args[i]!)) {
+      } else if (p.k === "const" && !fastEquals(p.v, args[i]!)) {
         f.fill(undefined);
         return ARGS_MISMATCH;
       }
@@ -1254,8 +1263,12 @@ function isUnboundVar(t: CTerm, f: Frame): boolean {
   return t.k === "var" && f[t.slot] === undefined;
 }
 
-function isScalar(v: Value): boolean {
-  return v === null || typeof v !== "object";
+function allScalar(args: readonly Value[]): boolean {
+  for (let i = 0; i < args.length; i++) {
+    const v = args[i];
+    if (v !== null && typeof v === "object") return false;
+  }
+  return true;
 }
 
 interface WithState {

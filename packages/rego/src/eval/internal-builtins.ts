@@ -1,7 +1,8 @@
 /**
  * Builtins the evaluator owns: membership (`x in xs`, `k, v in xs`; OPA v1/topdown/aggregates.go
  * builtinMember/builtinMemberWithKey) and `rego.parse_module`. `print` is compiled to a dedicated
- * expression, not a builtin.
+ * expression, not a builtin. `equal`/`neq` are redefined here (this family registers last and wins)
+ * with the evaluator's structural equality, which is much cheaper on arrays than value.ts `equals`.
  */
 import type { BuiltinDef } from "../builtins/types.ts";
 import { builtinError, operandTypeError, RegoError } from "../errors.ts";
@@ -9,14 +10,15 @@ import { parseModule } from "../syntax/index.ts";
 import { fromJS } from "../value/json.ts";
 import { typeName } from "../value/value.ts";
 import { moduleToJSON } from "./ast-json.ts";
-import { RObject, RSet, equals, type Value } from "../value/value.ts";
+import { RObject, RSet, type Value } from "../value/value.ts";
 import { lookup } from "./values.ts";
+import { fastEquals } from "./equality.ts";
 
 function member(x: Value, coll: Value): boolean {
-  if (Array.isArray(coll)) return (coll as readonly Value[]).some((e) => equals(e, x));
+  if (Array.isArray(coll)) return (coll as readonly Value[]).some((e) => fastEquals(e, x));
   if (coll instanceof RSet) return coll.has(x);
   if (coll instanceof RObject) {
-    for (const v of coll.values()) if (equals(v, x)) return true;
+    for (const v of coll.values()) if (fastEquals(v, x)) return true;
     return false;
   }
   return false;
@@ -24,7 +26,7 @@ function member(x: Value, coll: Value): boolean {
 
 function memberWithKey(k: Value, v: Value, coll: Value): boolean {
   const got = lookup(coll, k);
-  return got !== undefined && equals(got, v);
+  return got !== undefined && fastEquals(got, v);
 }
 
 /** `rego.parse_module(filename, text)`: the module's JSON AST; parse errors are builtin errors. */
@@ -41,6 +43,9 @@ function parseModuleBuiltin([file, text]: Value[]): Value {
 
 export const internalBuiltins: BuiltinDef[] = [
   { name: "rego.parse_module", arity: 2, fn: parseModuleBuiltin },
+  // OPA v1/topdown/comparison.go builtinEqual/builtinNotEqual.
+  { name: "equal", arity: 2, fn: ([a, b]) => fastEquals(a!, b!) },
+  { name: "neq", arity: 2, fn: ([a, b]) => !fastEquals(a!, b!) },
   { name: "internal.member_2", arity: 2, fn: ([x, c]) => member(x!, c!) },
   { name: "internal.member_3", arity: 3, fn: ([k, v, c]) => memberWithKey(k!, v!, c!) },
 ];

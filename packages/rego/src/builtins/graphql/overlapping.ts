@@ -254,12 +254,15 @@ export class OverlapChecker {
     this.#tick();
     const ia = this.#in.fields.get(a);
     const ib = this.#in.fields.get(b);
-    if (!ia?.def || !ia.parent || !ib?.def || !ib.parent) return undefined;
+    // Fields of unknown types are skipped; fields unknown on a known type still must match by name.
+    if (!ia?.parent || !ib?.parent) return undefined;
     const exclusive =
       parentExclusive ||
       (str(ia.parent, "Name") !== str(ib.parent, "Name") &&
         ia.parent.Kind === "OBJECT" &&
-        ib.parent.Kind === "OBJECT");
+        ib.parent.Kind === "OBJECT" &&
+        ia.def !== undefined &&
+        ib.def !== undefined);
     const responseName = str(a, "Alias") || str(a, "Name");
     const conflict = (message: string, sub: ConflictMessage[] = []): ConflictMessage => ({
       responseName,
@@ -269,14 +272,14 @@ export class OverlapChecker {
     });
     if (!exclusive) {
       if (str(a, "Name") !== str(b, "Name"))
-        return conflict(`${str(a, "Name")} and ${str(b, "Name")} are different fields`);
+        return conflict(`"${str(a, "Name")}" and "${str(b, "Name")}" are different fields`);
       if (!sameArguments(list(a, "Arguments"), list(b, "Arguments")))
         return conflict("they have differing arguments");
     }
     const ta = obj(ia.def, "Type");
     const tb = obj(ib.def, "Type");
-    if (this.#typesConflict(ta, tb))
-      return conflict(`they return conflicting types ${typeString(ta)} and ${typeString(tb)}`);
+    if (ia.def && ib.def && this.#typesConflict(ta, tb))
+      return conflict(`they return conflicting types "${typeString(ta)}" and "${typeString(tb)}"`);
     const sub = this.#betweenSubSelectionSets(exclusive, list(a, "SelectionSet"), list(b, "SelectionSet"));
     return sub.length > 0 ? conflict("", sub) : undefined;
   }

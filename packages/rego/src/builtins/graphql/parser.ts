@@ -215,11 +215,14 @@ class Parser {
   typeReference(): Obj {
     return this.nested(() => {
       let t: Obj;
+      // gqlparser positions a list type after its "[" (parseTypeReference).
       if (this.skip("[")) {
-        t = { NamedType: "", Elem: this.typeReference(), NonNull: false };
+        const position = this.pos();
+        t = { NamedType: "", Elem: this.typeReference(), NonNull: false, Position: position };
         this.expect("]");
       } else {
-        t = { NamedType: this.name(), Elem: null, NonNull: false };
+        const position = this.pos();
+        t = { NamedType: this.name(), Elem: null, NonNull: false, Position: position };
       }
       if (this.skip("!")) t.NonNull = true;
       return t;
@@ -425,14 +428,21 @@ class Parser {
 
   schemaDefinition(description: string, extension: boolean): Obj {
     this.expectKeyword("schema");
+    const position = this.pos();
     const directives = this.directives(true);
     const operationTypes = this.some("{", "}", () => {
+      const at = this.pos();
       const operation = this.operationType();
       this.expect(":");
-      return { Operation: operation, Type: this.name() };
+      return { Position: at, Operation: operation, Type: this.name() };
     });
     if (extension && directives.length === 0 && operationTypes.length === 0) this.unexpected();
-    return { Description: description, Directives: directives, OperationTypes: operationTypes };
+    return {
+      Position: position,
+      Description: description,
+      Directives: directives,
+      OperationTypes: operationTypes,
+    };
   }
 
   implementsInterfaces(): string[] {
@@ -467,12 +477,15 @@ class Parser {
 
   argumentDefinitions(): Obj[] {
     return this.some("(", ")", () => {
+      // Positions (dropped from OPA's output) locate schema errors, as gqlparser's parseArgumentDef.
+      const position = this.pos();
       const description = this.description();
       const name = this.name();
       this.expect(":");
       const type = this.typeReference();
       const defaultValue = this.skip("=") ? this.value(true) : null;
       return {
+        Position: position,
         Description: description,
         Name: name,
         DefaultValue: defaultValue,
@@ -560,6 +573,7 @@ class Parser {
   directiveDefinition(description: string): Obj {
     this.expectKeyword("directive");
     this.expect("@");
+    const position = this.pos();
     const name = this.name();
     const args = this.argumentDefinitions();
     let repeatable = false;
@@ -572,6 +586,7 @@ class Parser {
     const locations = [this.directiveLocation()];
     while (this.skip("|")) locations.push(this.directiveLocation());
     return {
+      Position: position,
       Description: description,
       Name: name,
       Arguments: args,
