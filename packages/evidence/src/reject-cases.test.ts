@@ -39,8 +39,12 @@ const read = (...parts: string[]): Uint8Array => new Uint8Array(readFileSync(vec
 // inner cert data type 1046).
 // ---------------------------------------------------------------------------------------------------------------
 const SGX = read("sgx", "dcapqvl", "sgx_quote.bin");
-const SGX_COL = collateralFromQvlJson(readFileSync(vectorPath("sgx", "dcapqvl", "sgx_quote_collateral.json"), "utf8"));
-const TDX_COL = collateralFromQvlJson(readFileSync(vectorPath("tdx", "dcapqvl", "tdx_quote_collateral.json"), "utf8"));
+const SGX_COL = collateralFromQvlJson(
+  readFileSync(vectorPath("sgx", "dcapqvl", "sgx_quote_collateral.json"), "utf8"),
+);
+const TDX_COL = collateralFromQvlJson(
+  readFileSync(vectorPath("tdx", "dcapqvl", "tdx_quote_collateral.json"), "utf8"),
+);
 const SGX_NOW = new Date("2025-07-01T00:00:00Z");
 
 function sgx(quote: Uint8Array, extra: DcapVerifyOptions = {}): VerifyResult {
@@ -84,7 +88,9 @@ describe("SGX reject cases (sgx/dcapqvl/sgx_quote.bin)", () => {
   test("F10: a different REPORT_DATA is sgx.report_data only", () => {
     // The genuine enclave's REPORT_DATA is "Hello, world!" zero-padded (dcap-qvl sample).
     assert.deepEqual(failed(sgx(SGX, { expectedReportData: Buffer.from("Hello, world!") })), []);
-    assert.deepEqual(failed(sgx(SGX, { expectedReportData: Buffer.from("Hello, world?") })), ["sgx.report_data"]);
+    assert.deepEqual(failed(sgx(SGX, { expectedReportData: Buffer.from("Hello, world?") })), [
+      "sgx.report_data",
+    ]);
   });
 
   test("F16: without the pinned Intel root the PCK chain and both collateral chains fail", () => {
@@ -103,7 +109,11 @@ describe("SGX reject cases (sgx/dcapqvl/sgx_quote.bin)", () => {
 
   test("F17: at now = 2053 the PCK chain and the TCB-signing chains are expired", () => {
     const r = sgx(SGX, { now: new Date("2053-01-01T00:00:00Z") });
-    for (const check of ["sgx.pck.chain", "sgx.collateral.tcb_info.chain", "sgx.collateral.qe_identity.chain"]) {
+    for (const check of [
+      "sgx.pck.chain",
+      "sgx.collateral.tcb_info.chain",
+      "sgx.collateral.qe_identity.chain",
+    ]) {
       assert.ok(failed(r).includes(check), check);
     }
     assert.match(r.failures.find((f) => f.check === "sgx.pck.chain")!.actual, /not valid at 2053/);
@@ -124,10 +134,15 @@ describe("SGX reject cases (sgx/dcapqvl/sgx_quote.bin)", () => {
     ]);
     // Before the tcbInfo's issueDate (2025-06-19T10:56:11Z): issued in the future.
     assert.ok(
-      failed(sgx(SGX, { now: new Date("2025-06-01T00:00:00Z") })).includes("sgx.collateral.tcb_info.freshness"),
+      failed(sgx(SGX, { now: new Date("2025-06-01T00:00:00Z") })).includes(
+        "sgx.collateral.tcb_info.freshness",
+      ),
     );
     const tampered = sgx(SGX, {
-      collateral: { ...SGX_COL, tcbInfo: SGX_COL.tcbInfo!.replace('"tcbEvaluationDataNumber":17', '"tcbEvaluationDataNumber":18') },
+      collateral: {
+        ...SGX_COL,
+        tcbInfo: SGX_COL.tcbInfo!.replace('"tcbEvaluationDataNumber":17', '"tcbEvaluationDataNumber":18'),
+      },
     });
     assert.deepEqual(failed(tampered), ["sgx.collateral.tcb_info.signature"]);
     assert.equal(tampered.tcbStatus, "Unknown");
@@ -169,6 +184,46 @@ describe("SGX reject cases (sgx/dcapqvl/sgx_quote.bin)", () => {
     assert.ok(failed(type4).includes("sgx.pck.cert_data_type"));
     assert.ok(!failed(type4).includes("sgx.quote.signature"), "the certification data is not signed");
   });
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// TDX: dcap-qvl's genuine v4 quote with its collateral (valid 2025-06-19T10:32Z .. 2025-07-19, per reject.test.ts).
+// TD report body offsets (research §4.2): TEE_TCB_SVN 48, MR_SEAM 64, MRSIGNER_SEAM 112, SEAM_ATTRIBUTES 160.
+// ---------------------------------------------------------------------------------------------------------------
+describe("TDX reject cases (tdx/dcapqvl/tdx_quote.bin)", () => {
+  const TDX = read("tdx", "dcapqvl", "tdx_quote.bin");
+  const NOW = new Date("2025-07-01T00:00:00Z");
+  const tdx = (quote: Uint8Array): VerifyResult => verifyTdx(quote, { now: NOW, collateral: TDX_COL });
+
+  test("F22: TDX module identity missing or mismatched is tdx.tdx_module.identity (signature breaks too)", () => {
+    assert.deepEqual(failed(tdx(TDX)), []);
+    const cases: [string, (b: Uint8Array) => void, RegExp][] = [
+      ["MRSIGNER_SEAM", (b) => (b[112]! ^= 1), /MRSIGNER_SEAM differs/],
+      ["SEAM_ATTRIBUTES", (b) => (b[160]! |= 1), /SEAM_ATTRIBUTES \(masked\) differ/],
+      ["module major SVN 2 (no TDX_02)", (b) => (b[49] = 2), /no TDX module identity TDX_02/],
+      ["module minor SVN below every level", (b) => (b[48] = 1), /below every TDX_01 level/],
+    ];
+    for (const [name, edit, message] of cases) {
+      const r = tdx(mutated(TDX, edit));
+      assert.deepEqual(failed(r), ["tdx.quote.signature", "tdx.tdx_module.identity"], name);
+      assert.match(r.failures.find((f) => f.check === "tdx.tdx_module.identity")!.actual, message, name);
+      assert.equal(r.tcbStatus, "Unknown", name);
+    }
+  });
+
+  test(
+    "F11: an MRTD different from the expected one is rejected by the verifier",
+    {
+      todo:
+        "verifier gap: DcapVerifyOptions has no expected MRTD/RTMR/MRCONFIGID/MROWNER (TDX) or " +
+        "MRENCLAVE/MRSIGNER/ISVPRODID (SGX) option (research §8 step 23); only REPORT_DATA is compared",
+    },
+    () => {
+      const wrong = new Uint8Array(48).fill(0xaa);
+      const options = { now: NOW, collateral: TDX_COL, expectedMrTd: wrong } as DcapVerifyOptions;
+      assert.ok(failed(verifyTdx(TDX, options)).includes("tdx.mr_td"));
+    },
+  );
 });
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -258,10 +313,14 @@ describe("Azure TDX reject cases (azure/tdx hcl-report.bin + td-quote.bin)", () 
 // ---------------------------------------------------------------------------------------------------------------
 describe("verifyEvidence dispatches reject cases with their check ids", () => {
   test("F1 SGX/TDX truncated quotes and F4 a TDX signed-body bit flip", () => {
-    assert.deepEqual(failed(verifyEvidence(SGX.subarray(0, 600), { tee: "sgx", now: SGX_NOW })), ["sgx.format"]);
+    assert.deepEqual(failed(verifyEvidence(SGX.subarray(0, 600), { tee: "sgx", now: SGX_NOW })), [
+      "sgx.format",
+    ]);
     const tdxQuote = read("tdx", "dcapqvl", "tdx_quote.bin");
     const tdxNow = new Date("2025-07-01T00:00:00Z");
-    assert.deepEqual(failed(verifyEvidence(tdxQuote.subarray(0, 700), { tee: "tdx", now: tdxNow })), ["tdx.format"]);
+    assert.deepEqual(failed(verifyEvidence(tdxQuote.subarray(0, 700), { tee: "tdx", now: tdxNow })), [
+      "tdx.format",
+    ]);
     const flipped = mutated(tdxQuote, (b) => (b[48 + 136]! ^= 1)); // MRTD in the signed body
     const r = verifyTdx(flipped, { now: tdxNow, collateral: TDX_COL });
     assert.deepEqual(failed(r), ["tdx.quote.signature"]);
@@ -269,7 +328,9 @@ describe("verifyEvidence dispatches reject cases with their check ids", () => {
   });
 
   test("F2 an SNP report with version 1 is snp.report.format", () => {
-    const raw = mutated(read("snp", "teekit_gcp_milan_v5", "sev-gcp.bin"), (_b, v) => v.setUint32(0, 1, true));
+    const raw = mutated(read("snp", "teekit_gcp_milan_v5", "sev-gcp.bin"), (_b, v) =>
+      v.setUint32(0, 1, true),
+    );
     assert.deepEqual(failed(verifyEvidence(raw, { tee: "snp", now: new Date("2026-06-01T00:00:00Z") })), [
       "snp.report.format",
     ]);

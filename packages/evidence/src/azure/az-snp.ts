@@ -11,7 +11,13 @@ import { parseSnpReport, type SnpReport } from "../snp/report.ts";
 import type { SnpPolicyOptions } from "../snp/options.ts";
 import { HCL_REPORT_TYPE_SNP } from "./hcl.ts";
 import { checkVarDataBinding } from "./vtpm-checks.ts";
-import { addVtpmClaims, appendChecks, checkVtpmEvidence, withoutVtpmBindings, type VtpmBindings } from "./vtpm-evidence.ts";
+import {
+  addVtpmClaims,
+  appendChecks,
+  checkVtpmEvidence,
+  withoutVtpmBindings,
+  type VtpmBindings,
+} from "./vtpm-evidence.ts";
 import { jsonOf, parseAzSnpVtpmEvidence, type AzSnpVtpmEvidence } from "./evidence-json.ts";
 
 /** The paravisor runs at VMPL0 and so must the report it requests (Trustee az_snp_vtpm HCL_VMPL_VALUE = 0). */

@@ -5,16 +5,21 @@
  * REPORTDATA = SHA-256(var data). Cocoon also checks that the TDREPORT inside the HCL report is the one the TD
  * quote was made from (same REPORTDATA and MRTD), which Trustee does not.
  */
-import { CheckLog, type Claims, type VerifyResult } from "../types.ts";
+import { CheckLog, type VerifyResult } from "../types.ts";
 import { verifyTdx, type DcapVerifyOptions } from "../dcap/verify.ts";
 import { parseDcapQuote, type TdReport } from "../dcap/quote.ts";
 import { HCL_REPORT_TYPE_TDX, type HclReport } from "./hcl.ts";
-import { checkHclAndVtpm, checkVarDataBinding, hclClaims, vtpmClaims } from "./vtpm-checks.ts";
-import { parseAzTdxVtpmEvidence, type AzTdxVtpmEvidence } from "./evidence-json.ts";
-import type { AzureVerifyOptions } from "./az-snp.ts";
-import { jsonOf } from "./az-snp.ts";
+import { checkVarDataBinding } from "./vtpm-checks.ts";
+import {
+  addVtpmClaims,
+  appendChecks,
+  checkVtpmEvidence,
+  withoutVtpmBindings,
+  type VtpmBindings,
+} from "./vtpm-evidence.ts";
+import { jsonOf, parseAzTdxVtpmEvidence, type AzTdxVtpmEvidence } from "./evidence-json.ts";
 
-export type AzTdxVerifyOptions = DcapVerifyOptions & Pick<AzureVerifyOptions, "expectedInitDataHash">;
+export type AzTdxVerifyOptions = DcapVerifyOptions & Pick<VtpmBindings, "expectedInitDataHash">;
 
 /**
  * TDREPORT_STRUCT offsets (Intel TDX Module ABI spec, TDG.MR.REPORT): REPORTMACSTRUCT.REPORTDATA at 0x80 (64
@@ -58,31 +63,15 @@ export function verifyAzTdxVtpmEvidence(
   options: AzTdxVerifyOptions = {},
 ): VerifyResult {
   const log = new CheckLog();
-  const vtpm = checkHclAndVtpm(
-    {
-      version: evidence.version,
-      hclReport: evidence.hclReport,
-      tpmQuote: evidence.tpmQuote,
-      expectedReportType: HCL_REPORT_TYPE_TDX,
-      ...(options.expectedReportData === undefined ? {} : { expectedReportData: options.expectedReportData }),
-      ...(options.expectedInitDataHash === undefined
-        ? {}
-        : { expectedInitDataHash: options.expectedInitDataHash }),
-    },
-    log,
-  );
+  const vtpm = checkVtpmEvidence(evidence, HCL_REPORT_TYPE_TDX, options, log);
   // The TD quote's REPORTDATA is the var-data hash, not the nonce: checked here, not passed to the DCAP verifier.
-  const { expectedReportData: _nonce, expectedInitDataHash: _initData, ...rest } = options;
-  const tdx = verifyTdx(evidence.tdQuote, rest);
-  for (const check of tdx.checks) log.checks.push(check);
-  for (const failure of tdx.failures) log.failures.push(failure);
+  const tdx = verifyTdx(evidence.tdQuote, withoutVtpmBindings(options));
+  appendChecks(log, tdx);
   const body = tdBody(evidence.tdQuote);
   checkVarDataBinding(vtpm.hcl, body?.reportData, log);
   if (vtpm.hcl !== undefined) checkTdReportMatchesQuote(vtpm.hcl, body, log);
 
-  const claims: Claims = { ...tdx.claims };
-  vtpmClaims(claims, evidence.tpmQuote, vtpm.attest);
-  Object.assign(claims, hclClaims(vtpm.varData), { evidence_version: evidence.version });
+  const claims = addVtpmClaims({ ...tdx.claims }, evidence, vtpm);
   const result: VerifyResult = {
     tee: "az-tdx-vtpm",
     valid: log.failures.length === 0,

@@ -93,29 +93,23 @@ function checkPcrs(pcrs: Uint8Array[], what: string): Uint8Array[] {
   return pcrs;
 }
 
-function quoteV0(value: unknown, what: string): AzureTpmQuote {
+/**
+ * The TPM quote object, the same three members in every version; only how each byte string is written differs
+ * (v0 JSON arrays of numbers, v1/v2 hex strings), so the decoder of one byte string is passed in.
+ */
+function tpmQuote(
+  value: unknown,
+  what: string,
+  bytes: (value: unknown, what: string) => Uint8Array,
+): AzureTpmQuote {
   const q = asObject(value, what);
   const pcrs = get(q, "pcrs", what);
   if (!Array.isArray(pcrs)) throw new AzureFormatError(`${what}.pcrs must be an array`);
   return {
-    signature: byteArray(get(q, "signature", what), `${what}.signature`),
-    message: byteArray(get(q, "message", what), `${what}.message`),
+    signature: bytes(get(q, "signature", what), `${what}.signature`),
+    message: bytes(get(q, "message", what), `${what}.message`),
     pcrs: checkPcrs(
-      pcrs.map((p, i) => byteArray(p, `${what}.pcrs[${i}]`)),
-      `${what}.pcrs`,
-    ),
-  };
-}
-
-function quoteV1(value: unknown, what: string): AzureTpmQuote {
-  const q = asObject(value, what);
-  const pcrs = get(q, "pcrs", what);
-  if (!Array.isArray(pcrs)) throw new AzureFormatError(`${what}.pcrs must be an array`);
-  return {
-    signature: hexField(get(q, "signature", what), `${what}.signature`),
-    message: hexField(get(q, "message", what), `${what}.message`),
-    pcrs: checkPcrs(
-      pcrs.map((p, i) => hexField(p, `${what}.pcrs[${i}]`)),
+      pcrs.map((p, i) => bytes(p, `${what}.pcrs[${i}]`)),
       `${what}.pcrs`,
     ),
   };
@@ -138,14 +132,14 @@ export function parseAzSnpVtpmEvidence(json: unknown): AzSnpVtpmEvidence {
     if (typeof vcek !== "string") throw new AzureFormatError(`${what}: vcek must be a PEM string`);
     return {
       version,
-      tpmQuote: quoteV0(get(obj, "quote", what), "quote"),
+      tpmQuote: tpmQuote(get(obj, "quote", what), "quote", byteArray),
       hclReport: byteArray(get(obj, "report", what), "report"),
       vcek: new TextEncoder().encode(vcek),
     };
   }
   return {
     version,
-    tpmQuote: quoteV1(get(obj, "tpm_quote", what), "tpm_quote"),
+    tpmQuote: tpmQuote(get(obj, "tpm_quote", what), "tpm_quote", hexField),
     hclReport: b64urlField(get(obj, "hcl_report", what), "hcl_report"),
     vcek: b64urlField(get(obj, "vcek", what), "vcek"),
   };
@@ -158,14 +152,14 @@ export function parseAzTdxVtpmEvidence(json: unknown): AzTdxVtpmEvidence {
   if (version === 0) {
     return {
       version,
-      tpmQuote: quoteV0(get(obj, "tpm_quote", what), "tpm_quote"),
+      tpmQuote: tpmQuote(get(obj, "tpm_quote", what), "tpm_quote", byteArray),
       hclReport: byteArray(get(obj, "hcl_report", what), "hcl_report"),
       tdQuote: byteArray(get(obj, "td_quote", what), "td_quote"),
     };
   }
   return {
     version,
-    tpmQuote: quoteV1(get(obj, "tpm_quote", what), "tpm_quote"),
+    tpmQuote: tpmQuote(get(obj, "tpm_quote", what), "tpm_quote", hexField),
     hclReport: b64urlField(get(obj, "hcl_report", what), "hcl_report"),
     tdQuote: b64urlField(get(obj, "td_quote", what), "td_quote"),
   };

@@ -1,7 +1,8 @@
 /**
- * graphql.* builtins (OPA v1/topdown/graphql.go) over a gqlparser-compatible parser and validator
- * (./graphql/): ASTs as OPA returns them (gqlparser structs as JSON, nulls and empties pruned) and
- * errors as "<message> in GraphQL string at location <line>:<column>".
+ * graphql.* builtins (OPA v1/topdown/graphql.go) over a parser and validator that mirror OPA's copy of
+ * gqlparser v2.5 (./graphql/): ASTs as OPA returns them (gqlparser structs as JSON, nulls and empties
+ * pruned); parse and validation errors as "<message> in GraphQL string at location <line>:<column>";
+ * schema errors as OPA's convertSchema wraps them; AST objects given back decoded as Go decodes them.
  */
 import { fromJS, toJSONText } from "../value/json.ts";
 import { RObject, typeName, type Value } from "../value/value.ts";

@@ -87,6 +87,8 @@ export interface CLit {
 export interface CBody {
   lits: CLit[];
   owned: Set<number>;
+  /** Evaluator cache: `lits` without plain print literals, run when printing is off. */
+  quiet?: CLit[];
 }
 
 export interface CRule {

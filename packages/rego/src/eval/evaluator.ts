@@ -98,6 +98,21 @@ export class Evaluation {
 
   // ------------------------------------------------------------------------------------ bodies
 
+  /**
+   * The literals to run. With printing off, plain `print(…)` literals are dropped: they always succeed
+   * and, with no output, evaluate nothing (doPrint returns at once). Negated prints and prints under
+   * `with` can fail, so they stay.
+   */
+  private litsOf(b: CBody): CLit[] {
+    if (this.print) return b.lits;
+    let q = b.quiet;
+    if (q === undefined) {
+      const kept = b.lits.filter((l) => !(l.expr.k === "print" && !l.negated && l.with.length === 0));
+      q = b.quiet = kept.length === b.lits.length ? b.lits : kept;
+    }
+    return q;
+  }
+
   evalBody(lits: CLit[], i: number, f: Frame, k: K): boolean {
     // Literals with at most one solution and no enumeration run in a loop without continuations;
     // the vars they bind are unbound again when the rest of the body returns.
@@ -235,7 +250,7 @@ export class Evaluation {
       case "query": {
         let found = false;
         for (const b of e.bodies) {
-          this.evalBody(b.lits, 0, f, () => (found = true));
+          this.evalBody(this.litsOf(b), 0, f, () => (found = true));
           if (found) break;
         }
         return found ? k() : false;
@@ -253,7 +268,7 @@ export class Evaluation {
           if (!(Array.isArray(d) || d instanceof RObject || d instanceof RSet)) return false;
           const failed = iterate(d, (key, val) => {
             let ok = false;
-            const run = (): boolean => this.evalBody(e.body.lits, 0, f, () => (ok = true));
+            const run = (): boolean => this.evalBody(this.litsOf(e.body), 0, f, () => (ok = true));
             if (e.key) this.unifyV(e.key, key, f, () => this.unifyV(e.value, val, f, run));
             else this.unifyV(e.value, val, f, run);
             return !ok;
@@ -544,7 +559,7 @@ export class Evaluation {
         });
       case "arraycomp": {
         const out: Value[] = [];
-        this.evalBody(t.body.lits, 0, f, () =>
+        this.evalBody(this.litsOf(t.body), 0, f, () =>
           this.evalTerm(t.term, f, (v) => {
             out.push(v);
             return false;
@@ -554,7 +569,7 @@ export class Evaluation {
       }
       case "setcomp": {
         const out = new RSet();
-        this.evalBody(t.body.lits, 0, f, () =>
+        this.evalBody(this.litsOf(t.body), 0, f, () =>
           this.evalTerm(t.term, f, (v) => {
             out.add(v);
             return false;
@@ -564,7 +579,7 @@ export class Evaluation {
       }
       case "objectcomp": {
         const out = new RObject();
-        this.evalBody(t.body.lits, 0, f, () =>
+        this.evalBody(this.litsOf(t.body), 0, f, () =>
           this.evalTerm(t.key, f, (key) =>
             this.evalTerm(t.value, f, (v) => {
               const cur = out.get(key);
@@ -1041,7 +1056,7 @@ export class Evaluation {
 
   private evalRuleBody(r: CRule, k: (f: Frame) => boolean): void {
     const f: Frame = new Array(r.nslots);
-    this.evalBody(r.body.lits, 0, f, () => k(f));
+    this.evalBody(this.litsOf(r.body), 0, f, () => k(f));
   }
 
   // ------------------------------------------------------------------------------------ calls
@@ -1190,7 +1205,7 @@ export class Evaluation {
       return cur.groundHead && !this.print;
     };
     const tail = (): boolean => this.evalTerm(cur.value ?? TRUE_TERM, f, onValue);
-    const run = (): boolean => this.evalBody(cur.body.lits, 0, f, tail);
+    const run = (): boolean => this.evalBody(this.litsOf(cur.body), 0, f, tail);
     // Definitions whose equality guards fail on these args are skipped (see fn-index.ts for when
     // that is unobservable).
     const indexed = this.print === undefined && this.builtinMocks === undefined;
@@ -1246,7 +1261,7 @@ export class Evaluation {
   run(body: CBody, nslots: number, onSolution: (f: Frame) => boolean): void {
     const f: Frame = new Array(nslots);
     try {
-      this.evalBody(body.lits, 0, f, () => onSolution(f));
+      this.evalBody(this.litsOf(body), 0, f, () => onSolution(f));
     } catch (e) {
       if (e instanceof RangeError && /call stack/.test(e.message)) {
         throw new RegoError("eval_limit_error", "evaluation exceeded the maximum nesting depth");

@@ -8,7 +8,7 @@
  * plus one simulated chip (CHIP_ID) whose VCEK is derived from a secret and the TCB. Names carry AMD's location
  * attributes but every CN starts with "SIMULATED" so nobody mistakes them for AMD's.
  */
-import { randomBytes, hkdfSync, webcrypto } from "node:crypto";
+import { randomBytes, hkdfSync } from "node:crypto";
 import {
   type CryptoKey,
   type CryptoKeyPair,
@@ -20,12 +20,11 @@ import {
   x509,
 } from "../keys.ts";
 import type { StateDir } from "../state.ts";
+import { cachedCertificate, DAY_MS, emptyCrl, YEAR_MS } from "../issuing.ts";
 import { encodeSnpTcb, type SnpProduct, type SnpTcb } from "./products.ts";
 import { amdKeyExtensions } from "./vcek-extensions.ts";
 
 const RSA = "rsa-pss-4096-sha384" as const;
-const DAY_MS = 24 * 60 * 60 * 1000;
-const YEAR_MS = 365 * DAY_MS;
 
 /** AMD's subject attributes (go-sev-guest verify.go `validateAmdLocation`) with a SIMULATED common name. */
 export function amdName(commonName: string): string {
@@ -150,13 +149,10 @@ export class AmdHierarchy {
     const issuer = asvk ? { der: asvk.der, keys: asvk.keys } : { der: this.askDer, keys: this.ask };
     const secret = asvk ? asvk.cspSecret : this.chipSecret;
     const keys = await deriveEcKeyPair("P-384", secret, `SIMULATED ${signer} ${this.product} ${tcbHex}`);
-    const spki = new Uint8Array(await webcrypto.subtle.exportKey("spki", keys.publicKey));
     const rel = `amd/${this.product}/${signer.toLowerCase()}/${tcbHex}.der`;
-    const result = (der: Uint8Array): IssuedAmdKey => ({ signer, der, intermediate: issuer.der, ...keys });
-    const cached = await this.state.readOptional(rel);
-    if (cached && usable(cached, spki, now)) return result(cached);
-    const notBefore = new Date(now.getTime() - DAY_MS); // KDS back-dates VCEKs by about a day (evidence.md §2.4)
-    const cert = await x509.X509CertificateGenerator.create({
+    const der = await cachedCertificate(this.state, rel, keys, now, () => {
+      const notBefore = new Date(now.getTime() - DAY_MS); // KDS back-dates VCEKs by about a day (evidence.md §2.4)
+      return x509.X509CertificateGenerator.create({
       serialNumber: "00",
       subject: amdName(`SEV-${signer}`),
       issuer: new x509.X509Certificate(issuer.der).subject,
@@ -170,35 +166,14 @@ export class AmdHierarchy {
         tcb,
         signer === "VCEK" ? { kind: "VCEK", hwId: this.hwId } : { kind: "VLEK", cspId: SIMULATED_CSP_ID },
       ),
+      });
     });
-    const der = new Uint8Array(cert.rawData);
-    await this.state.writeAtomic(rel, der, 0o644);
-    return result(der);
+    return { signer, der, intermediate: issuer.der, ...keys };
   }
 
   /** A fresh CRL signed by the ARK, as KDS serves at {vcek}/v1/{product}/crl (empty: nothing is revoked). */
   async crl(now: Date): Promise<Uint8Array> {
-    const crl = await x509.X509CrlGenerator.create({
-      issuer: new x509.X509Certificate(this.arkDer).subject,
-      thisUpdate: now,
-      nextUpdate: new Date(now.getTime() + 7 * DAY_MS),
-      signingKey: this.ark.privateKey,
-      signingAlgorithm: signingAlgorithm(RSA),
-    });
-    return new Uint8Array(crl.rawData);
-  }
-}
-
-function usable(der: Uint8Array, spki: Uint8Array, now: Date): boolean {
-  try {
-    const cert = new x509.X509Certificate(der);
-    return (
-      Buffer.from(cert.publicKey.rawData).equals(Buffer.from(spki)) &&
-      cert.notBefore.getTime() <= now.getTime() &&
-      now.getTime() <= cert.notAfter.getTime()
-    );
-  } catch {
-    return false; // unreadable cache entry: issue a new certificate over it
+    return emptyCrl(this.arkDer, this.ark.privateKey, RSA, now, 7);
   }
 }
 
@@ -222,22 +197,14 @@ async function create(product: SnpProduct, now: Date): Promise<Record<string, Ui
       crlDp,
     ],
   });
-  const askCert = await x509.X509CertificateGenerator.create({
+  const askCert = await issueArkSigned({
     serialNumber: "010001",
-    subject: amdName(`SEV-${product}`),
-    issuer: arkCert.subject,
+    commonName: `SEV-${product}`,
+    ark,
+    arkSubject: arkCert.subject,
+    keys: ask,
     notBefore,
-    notAfter,
-    publicKey: ask.publicKey,
-    signingKey: ark.privateKey,
-    signingAlgorithm: signingAlgorithm(RSA),
-    extensions: [
-      await x509.SubjectKeyIdentifierExtension.create(ask.publicKey),
-      await x509.AuthorityKeyIdentifierExtension.create(ark.publicKey),
-      new x509.BasicConstraintsExtension(true, 0, true),
-      new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign, true),
-      crlDp,
-    ],
+    crlUrl: amdCrlUrl(product),
   });
   return {
     "ark.der": new Uint8Array(arkCert.rawData),
@@ -254,29 +221,51 @@ async function createAsvk(
   ark: CryptoKeyPair,
   now: Date,
 ): Promise<Record<string, Uint8Array>> {
-  const arkCert = new x509.X509Certificate(arkDer);
-  const notBefore = new Date(now.getTime() - DAY_MS);
   const asvk = await generateKeyPair(RSA);
-  const cert = await x509.X509CertificateGenerator.create({
+  const cert = await issueArkSigned({
     serialNumber: "010002",
-    subject: amdName(`SEV-VLEK-${product}`),
-    issuer: arkCert.subject,
-    notBefore,
-    notAfter: new Date(notBefore.getTime() + 25 * YEAR_MS),
-    publicKey: asvk.publicKey,
-    signingKey: ark.privateKey,
-    signingAlgorithm: signingAlgorithm(RSA),
-    extensions: [
-      await x509.SubjectKeyIdentifierExtension.create(asvk.publicKey),
-      await x509.AuthorityKeyIdentifierExtension.create(ark.publicKey),
-      new x509.BasicConstraintsExtension(true, 0, true),
-      new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign, true),
-      new x509.CRLDistributionPointsExtension([amdCrlUrl(product, "vlek")]),
-    ],
+    commonName: `SEV-VLEK-${product}`,
+    ark,
+    arkSubject: new x509.X509Certificate(arkDer).subject,
+    keys: asvk,
+    notBefore: new Date(now.getTime() - DAY_MS),
+    crlUrl: amdCrlUrl(product, "vlek"),
   });
   return {
     "asvk.der": new Uint8Array(cert.rawData),
     "asvk.key": await exportPkcs8(asvk.privateKey),
     "csp-secret": new Uint8Array(randomBytes(32)),
   };
+}
+
+/**
+ * An intermediate CA the ARK signs, the ASK or the ASVK (research/evidence.md §2.1): RSA-4096 RSASSA-PSS, 25
+ * years, CA with pathlen 0, keyCertSign only, pointing at the CRL for the keys it issues.
+ */
+async function issueArkSigned(args: {
+  serialNumber: string;
+  commonName: string;
+  ark: CryptoKeyPair;
+  arkSubject: string;
+  keys: CryptoKeyPair;
+  notBefore: Date;
+  crlUrl: string;
+}): Promise<x509.X509Certificate> {
+  return x509.X509CertificateGenerator.create({
+    serialNumber: args.serialNumber,
+    subject: amdName(args.commonName),
+    issuer: args.arkSubject,
+    notBefore: args.notBefore,
+    notAfter: new Date(args.notBefore.getTime() + 25 * YEAR_MS),
+    publicKey: args.keys.publicKey,
+    signingKey: args.ark.privateKey,
+    signingAlgorithm: signingAlgorithm(RSA),
+    extensions: [
+      await x509.SubjectKeyIdentifierExtension.create(args.keys.publicKey),
+      await x509.AuthorityKeyIdentifierExtension.create(args.ark.publicKey),
+      new x509.BasicConstraintsExtension(true, 0, true),
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign, true),
+      new x509.CRLDistributionPointsExtension([args.crlUrl]),
+    ],
+  });
 }

@@ -28,7 +28,9 @@ export function valuesOfCorrectType(
   variableDefault: (variable: Obj) => Obj | undefined,
 ): Found[] {
   const found: Found[] = [];
-  const add = (message: string, at: Obj): number => found.push({ message, at });
+  const add = (message: string, at: Obj): void => {
+    found.push({ message, at });
+  };
   const kind = value.Kind;
   const v = valueText(value);
   const expectedText = typeString(expected);
@@ -82,7 +84,11 @@ export function valuesOfCorrectType(
     case 9: {
       const children = list(value, "Children");
       for (const f of list(def, "Fields")) {
-        if (obj(f, "Type")?.NonNull !== true || named(children, str(f, "Name")) || obj(f, "DefaultValue"))
+        if (
+          obj(f, "Type")?.NonNull !== true ||
+          children.some((c) => str(c, "Name") === str(f, "Name")) ||
+          obj(f, "DefaultValue")
+        )
           continue;
         add(
           `Field "${dn}.${str(f, "Name")}" of required type "${typeString(obj(f, "Type"))}" was not provided.`,
