@@ -327,6 +327,15 @@ describe("verifyEvidence dispatches reject cases with their check ids", () => {
     assert.deepEqual(failed(verifyEvidence(flipped, { now: tdxNow, collateral: TDX_COL })), failed(r));
   });
 
+  test("F1 an oversized SNP report (1185 bytes) is snp.report.format through verifySnp and verifyEvidence", () => {
+    const report = read("snp", "teekit_gcp_milan_v5", "sev-gcp.bin");
+    const oversized = new Uint8Array(report.length + 1);
+    oversized.set(report);
+    const now = new Date("2026-06-01T00:00:00Z");
+    assert.deepEqual(failed(verifySnp(oversized, { now })), ["snp.report.format"]);
+    assert.deepEqual(failed(verifyEvidence(oversized, { tee: "snp", now })), ["snp.report.format"]);
+  });
+
   test("F2 an SNP report with version 1 is snp.report.format", () => {
     const raw = mutated(read("snp", "teekit_gcp_milan_v5", "sev-gcp.bin"), (_b, v) =>
       v.setUint32(0, 1, true),

@@ -11,7 +11,7 @@
  */
 import { writeFile } from "node:fs/promises";
 import type { Command } from "commander";
-import { encodePem, fromHex, InvalidInputError, isCocoonError } from "@cocoon/core";
+import { encodePem, errorMessage, fromHex, InvalidInputError, isCocoonError } from "@cocoon/core";
 import {
   collateralToQvlJson,
   defaultStateDir,
@@ -24,6 +24,7 @@ import {
   type SnpReportVersion,
   type TdxQuoteOptions,
 } from "@cocoon/simulator";
+import { processConsole, type ConsoleIo } from "./console-io.ts";
 
 export interface EvidenceSimulateArgs {
   tee?: string;
@@ -38,15 +39,12 @@ export interface EvidenceSimulateArgs {
   signer?: string;
 }
 
-export interface EvidenceSimulateIo {
-  stdout(text: string): void;
-  stderr(text: string): void;
+export interface EvidenceSimulateIo extends ConsoleIo {
   writeFile(file: string, data: Uint8Array | string): Promise<void>;
 }
 
 export const processIo: EvidenceSimulateIo = {
-  stdout: (text) => process.stdout.write(text),
-  stderr: (text) => process.stderr.write(text),
+  ...processConsole,
   writeFile: (file, data) => writeFile(file, data),
 };
 
@@ -135,7 +133,7 @@ export async function runEvidenceSimulate(
     return 0;
   } catch (error) {
     const usage = error instanceof SimulatorInputError || error instanceof InvalidInputError;
-    const message = error instanceof Error ? error.message : String(error);
+    const message = errorMessage(error);
     io.stderr(`cocoon evidence simulate: ${message}${isCocoonError(error) ? ` [${error.code}]` : ""}\n`);
     return usage ? 2 : 1;
   }

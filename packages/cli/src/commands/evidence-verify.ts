@@ -20,6 +20,7 @@ import {
   type VerifyEvidenceOptions,
   type VerifyResult,
 } from "@cocoon/evidence";
+import { collect, processConsole, type ConsoleIo } from "./console-io.ts";
 
 export interface EvidenceVerifyArgs {
   file: string;
@@ -34,15 +35,12 @@ export interface EvidenceVerifyArgs {
   simState?: string;
 }
 
-export interface EvidenceVerifyIo {
-  stdout: (text: string) => void;
-  stderr: (text: string) => void;
+export interface EvidenceVerifyIo extends ConsoleIo {
   readFile: (file: string) => Promise<Uint8Array>;
 }
 
 export const nodeIo: EvidenceVerifyIo = {
-  stdout: (text) => process.stdout.write(text),
-  stderr: (text) => process.stderr.write(text),
+  ...processConsole,
   readFile: async (file) => new Uint8Array(await readFile(file)),
 };
 
@@ -223,10 +221,6 @@ export async function runEvidenceVerify(
     io.stdout(humanReport(args.file, result, detected));
   }
   return result.valid ? 0 : 1;
-}
-
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
 }
 
 /** Registers `verify` on the `cocoon evidence` command group. */

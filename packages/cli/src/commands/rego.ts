@@ -7,7 +7,9 @@
  */
 import { readFile } from "node:fs/promises";
 import type { Command } from "commander";
+import { errorMessage } from "@cocoon/core";
 import { Engine, RegoError, runConformance } from "@cocoon/rego";
+import { collect, processConsole, type ConsoleIo } from "./console-io.ts";
 
 export interface RegoEvalArgs {
   query: string;
@@ -19,15 +21,12 @@ export interface RegoEvalArgs {
   strict?: boolean;
 }
 
-export interface RegoIo {
-  stdout: (text: string) => void;
-  stderr: (text: string) => void;
+export interface RegoIo extends ConsoleIo {
   readFile: (file: string) => Promise<string>;
 }
 
 export const nodeRegoIo: RegoIo = {
-  stdout: (text) => process.stdout.write(text),
-  stderr: (text) => process.stderr.write(text),
+  ...processConsole,
   readFile: (file) => readFile(file, "utf8"),
 };
 
@@ -54,7 +53,7 @@ export async function runRegoEval(args: RegoEvalArgs, io: RegoIo): Promise<numbe
     return 0;
   } catch (e) {
     if (e instanceof RegoError) io.stderr(`${e.message}\n`);
-    else io.stderr(`error: ${e instanceof Error ? e.message : String(e)}\n`);
+    else io.stderr(`error: ${errorMessage(e)}\n`);
     return 2;
   }
 }
@@ -80,13 +79,9 @@ export function runRegoConformance(args: RegoConformanceArgs, io: RegoIo): numbe
     io.stdout(`${passed} passed, ${failed} failed, ${skipped} skipped\n`);
     return failed === 0 ? 0 : 1;
   } catch (e) {
-    io.stderr(`error: ${e instanceof Error ? e.message : String(e)}\n`);
+    io.stderr(`error: ${errorMessage(e)}\n`);
     return 2;
   }
-}
-
-function collect(value: string, previous: string[] = []): string[] {
-  return [...previous, value];
 }
 
 export function registerRego(program: Command): void {

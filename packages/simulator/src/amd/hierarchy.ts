@@ -153,19 +153,19 @@ export class AmdHierarchy {
     const der = await cachedCertificate(this.state, rel, keys, now, () => {
       const notBefore = new Date(now.getTime() - DAY_MS); // KDS back-dates VCEKs by about a day (evidence.md §2.4)
       return x509.X509CertificateGenerator.create({
-      serialNumber: "00",
-      subject: amdName(`SEV-${signer}`),
-      issuer: new x509.X509Certificate(issuer.der).subject,
-      notBefore,
-      notAfter: new Date(notBefore.getTime() + (signer === "VCEK" ? 7 : 1) * YEAR_MS),
-      publicKey: keys.publicKey,
-      signingKey: issuer.keys.privateKey,
-      signingAlgorithm: signingAlgorithm(RSA),
-      extensions: amdKeyExtensions(
-        this.product,
-        tcb,
-        signer === "VCEK" ? { kind: "VCEK", hwId: this.hwId } : { kind: "VLEK", cspId: SIMULATED_CSP_ID },
-      ),
+        serialNumber: "00",
+        subject: amdName(`SEV-${signer}`),
+        issuer: new x509.X509Certificate(issuer.der).subject,
+        notBefore,
+        notAfter: new Date(notBefore.getTime() + (signer === "VCEK" ? 7 : 1) * YEAR_MS),
+        publicKey: keys.publicKey,
+        signingKey: issuer.keys.privateKey,
+        signingAlgorithm: signingAlgorithm(RSA),
+        extensions: amdKeyExtensions(
+          this.product,
+          tcb,
+          signer === "VCEK" ? { kind: "VCEK", hwId: this.hwId } : { kind: "VLEK", cspId: SIMULATED_CSP_ID },
+        ),
       });
     });
     return { signer, der, intermediate: issuer.der, ...keys };

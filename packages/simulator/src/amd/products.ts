@@ -2,10 +2,11 @@
  * What differs between the simulated AMD product lines: CPUID in v3+ reports, TCB_VERSION byte layout, hwID
  * length. Values from research/evidence.md §1.2 and §1.6 (virtee/sev `identify_cpu`, `from_turin_bytes`).
  */
+import { decodeTcb, encodeTcb, SNP_PRODUCTS, type SnpProduct, type TcbLayout } from "@cocoon/evidence";
 import { SimulatorInputError } from "../errors.ts";
 
-export type SnpProduct = "Milan" | "Genoa" | "Turin";
-export const SNP_PRODUCTS: readonly SnpProduct[] = ["Milan", "Genoa", "Turin"];
+// The product lines are the verifier's: a line the simulator makes evidence for is one the verifier knows.
+export { SNP_PRODUCTS, type SnpProduct };
 
 /** An SEV-SNP TCB: one SVN (0–255) per component; fmc exists on Turin only. */
 export interface SnpTcb {
@@ -56,26 +57,23 @@ export function checkTcb(product: SnpProduct, tcb: SnpTcb): SnpTcb {
   return product === "Turin" ? { ...tcb, fmc: tcb.fmc ?? 0 } : tcb;
 }
 
-/** TCB_VERSION bytes (evidence.md §1.2): legacy [0]=BL [1]=TEE [6]=SNP [7]=UCODE; Turin [0]=FMC [1]=BL [2]=TEE [3]=SNP [7]=UCODE. */
-export function encodeSnpTcb(product: SnpProduct, tcb: SnpTcb): Uint8Array {
-  const out = new Uint8Array(8);
-  if (product === "Turin") {
-    out[0] = tcb.fmc ?? 0;
-    out[1] = tcb.bootloader;
-    out[2] = tcb.tee;
-    out[3] = tcb.snp;
-  } else {
-    out[0] = tcb.bootloader;
-    out[1] = tcb.tee;
-    out[6] = tcb.snp;
-  }
-  out[7] = tcb.microcode;
-  return out;
+/** The TCB_VERSION byte layout of the line (evidence.md §1.2): Turin moved SNP and added FMC. */
+function layoutOf(product: SnpProduct): TcbLayout {
+  return product === "Turin" ? "turin" : "legacy";
 }
 
+/**
+ * TCB_VERSION bytes (evidence.md §1.2): legacy [0]=BL [1]=TEE [6]=SNP [7]=UCODE; Turin [0]=FMC [1]=BL [2]=TEE
+ * [3]=SNP [7]=UCODE. The verifier's encoder, so what the simulator writes is what the verifier reads.
+ */
+export function encodeSnpTcb(product: SnpProduct, tcb: SnpTcb): Uint8Array {
+  return encodeTcb(tcb, layoutOf(product));
+}
+
+/** The inverse of encodeSnpTcb: the 8 TCB_VERSION bytes as the line lays them out. */
 export function decodeSnpTcb(product: SnpProduct, bytes: Uint8Array): SnpTcb {
-  if (product === "Turin") {
-    return { fmc: bytes[0]!, bootloader: bytes[1]!, tee: bytes[2]!, snp: bytes[3]!, microcode: bytes[7]! };
-  }
-  return { bootloader: bytes[0]!, tee: bytes[1]!, snp: bytes[6]!, microcode: bytes[7]! };
+  // The layout reads bytes 0..7: shorter input is a typed error rather than undefined components.
+  if (bytes.length < 8) throw new SimulatorInputError(`TCB_VERSION needs 8 bytes, got ${bytes.length}`);
+  const { raw: _raw, ...tcb } = decodeTcb(bytes, layoutOf(product));
+  return tcb;
 }

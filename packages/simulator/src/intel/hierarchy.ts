@@ -8,7 +8,7 @@
  * plus the platform's Quoting Enclave attestation key. All signatures ecdsa-with-SHA256. CNs start with
  * "SIMULATED"; CRL distribution points use the reserved .invalid domain (RFC 2606) so nothing is ever fetched.
  */
-import { hkdfSync, randomBytes, webcrypto } from "node:crypto";
+import { hkdfSync, randomBytes } from "node:crypto";
 import {
   type CryptoKey,
   type CryptoKeyPair,
@@ -20,11 +20,10 @@ import {
   x509,
 } from "../keys.ts";
 import type { StateDir } from "../state.ts";
+import { cachedCertificate, DAY_MS, emptyCrl, YEAR_MS } from "../issuing.ts";
 import { sgxExtension, type PckPlatformFacts } from "./sgx-extensions.ts";
 
 const EC = "ecdsa-p256" as const;
-const DAY_MS = 24 * 60 * 60 * 1000;
-const YEAR_MS = 365 * DAY_MS;
 
 export function intelName(commonName: string): string {
   return `CN=SIMULATED ${commonName}, O=Intel Corporation, L=Santa Clara, ST=CA, C=US`;
@@ -117,10 +116,13 @@ export class IntelHierarchy {
   async pck(request: PckRequest, now: Date): Promise<IssuedPck> {
     const tag = `${hex(request.fmspc)}-${hex(request.cpuSvn)}-${request.pceSvn}`;
     const keys = await deriveEcKeyPair("P-256", this.platformSecret, `SIMULATED PCK ${tag}`);
-    const spki = new Uint8Array(await webcrypto.subtle.exportKey("spki", keys.publicKey));
-    const rel = `intel/pck/${tag}.der`;
-    const cached = await this.state.readOptional(rel);
-    if (cached && usable(cached, spki, now)) return { der: cached, privateKey: keys.privateKey };
+    const der = await cachedCertificate(this.state, `intel/pck/${tag}.der`, keys, now, () =>
+      this.issuePck(request, keys, now),
+    );
+    return { der, privateKey: keys.privateKey };
+  }
+
+  private async issuePck(request: PckRequest, keys: CryptoKeyPair, now: Date): Promise<x509.X509Certificate> {
     const facts: PckPlatformFacts = {
       ppid: this.derived("PPID", 16),
       cpuSvn: request.cpuSvn,
@@ -134,7 +136,7 @@ export class IntelHierarchy {
       smtEnabled: true,
     };
     const notBefore = new Date(now.getTime() - DAY_MS);
-    const cert = await x509.X509CertificateGenerator.create({
+    return x509.X509CertificateGenerator.create({
       subject: intelName("Intel SGX PCK Certificate"),
       issuer: new x509.X509Certificate(this.pckCaDer).subject,
       notBefore,
@@ -154,45 +156,19 @@ export class IntelHierarchy {
         sgxExtension(facts),
       ],
     });
-    const der = new Uint8Array(cert.rawData);
-    await this.state.writeAtomic(rel, der, 0o644);
-    return { der, privateKey: keys.privateKey };
   }
 
   /** Fresh, empty CRLs (nothing revoked) valid for 30 days, as Intel PCS publishes them. */
   async crls(now: Date): Promise<IntelCrls> {
-    const make = async (issuerDer: Uint8Array, key: CryptoKey): Promise<Uint8Array> => {
-      const crl = await x509.X509CrlGenerator.create({
-        issuer: new x509.X509Certificate(issuerDer).subject,
-        thisUpdate: now,
-        nextUpdate: new Date(now.getTime() + 30 * DAY_MS),
-        signingKey: key,
-        signingAlgorithm: signingAlgorithm(EC),
-      });
-      return new Uint8Array(crl.rawData);
-    };
     return {
-      rootCaCrl: await make(this.rootDer, this.root.privateKey),
-      pckCrl: await make(this.pckCaDer, this.pckCa.privateKey),
+      rootCaCrl: await emptyCrl(this.rootDer, this.root.privateKey, EC, now, 30),
+      pckCrl: await emptyCrl(this.pckCaDer, this.pckCa.privateKey, EC, now, 30),
     };
   }
 }
 
 function hex(bytes: Uint8Array): string {
   return Buffer.from(bytes).toString("hex");
-}
-
-function usable(der: Uint8Array, spki: Uint8Array, now: Date): boolean {
-  try {
-    const cert = new x509.X509Certificate(der);
-    return (
-      Buffer.from(cert.publicKey.rawData).equals(Buffer.from(spki)) &&
-      cert.notBefore.getTime() <= now.getTime() &&
-      now.getTime() <= cert.notAfter.getTime()
-    );
-  } catch {
-    return false;
-  }
 }
 
 async function create(now: Date): Promise<Record<string, Uint8Array>> {

@@ -3,6 +3,7 @@
  * (research/evidence.md §1.7; go-sev-guest abi/abi.go `CertTable`): entries of {GUID 16 bytes in RFC 4122 textual
  * byte order, offset u32 LE, length u32 LE}, ended by an all-zero entry, offsets relative to the table start.
  */
+import { decodeSnpCertTable, SnpFormatError } from "@cocoon/evidence";
 import { SimulatorInputError } from "../errors.ts";
 
 /** GUIDs from the GHCB spec, as in go-sev-guest abi.go l.104-121. */
@@ -26,11 +27,6 @@ function guidBytes(guid: string): Uint8Array {
   return new Uint8Array(Buffer.from(hex, "hex"));
 }
 
-function guidText(bytes: Uint8Array): string {
-  const h = Buffer.from(bytes).toString("hex");
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
-}
-
 export function encodeCertTable(entries: readonly CertTableEntry[]): Uint8Array {
   const headerSize = (entries.length + 1) * ENTRY_SIZE;
   const total = headerSize + entries.reduce((n, e) => n + e.data.length, 0);
@@ -47,20 +43,15 @@ export function encodeCertTable(entries: readonly CertTableEntry[]): Uint8Array 
   return out;
 }
 
-/** Decode a table, bounds-checking every entry (a host-supplied table is untrusted input). */
+/**
+ * Decode a table with the verifier's decoder (@cocoon/evidence decodeSnpCertTable: bounds-checked, a
+ * host-supplied table is untrusted input), its format errors re-thrown as SimulatorInputErrors.
+ */
 export function decodeCertTable(table: Uint8Array): CertTableEntry[] {
-  const view = new DataView(table.buffer, table.byteOffset, table.byteLength);
-  const entries: CertTableEntry[] = [];
-  for (let at = 0; ; at += ENTRY_SIZE) {
-    if (at + ENTRY_SIZE > table.length)
-      throw new SimulatorInputError("certificate table has no terminating entry");
-    const guid = table.subarray(at, at + 16);
-    const offset = view.getUint32(at + 16, true);
-    const length = view.getUint32(at + 20, true);
-    if (guid.every((b) => b === 0) && offset === 0 && length === 0) return entries;
-    if (offset + length > table.length) {
-      throw new SimulatorInputError(`certificate table entry ${entries.length} points outside the table`);
-    }
-    entries.push({ guid: guidText(guid), data: table.slice(offset, offset + length) });
+  try {
+    return decodeSnpCertTable(table).map(({ guid, data }) => ({ guid, data }));
+  } catch (error) {
+    if (error instanceof SnpFormatError) throw new SimulatorInputError(error.message);
+    throw error;
   }
 }

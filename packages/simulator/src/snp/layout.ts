@@ -4,10 +4,9 @@
  * integers are little-endian.
  */
 
-/** 0x4A0 bytes for every version (go-sev-guest `ReportSize`). */
-export const SNP_REPORT_SIZE = 0x4a0;
-/** The signature covers bytes 0x000..0x29F (go-sev-guest `signatureOffset`). */
-export const SNP_SIGNED_LENGTH = 0x2a0;
+// The report size (0x4A0, go-sev-guest `ReportSize`) and the signed length (0x2A0, `signatureOffset`) are the
+// verifier's constants: a report the simulator writes is one the verifier accepts the size of.
+export { SNP_REPORT_SIZE, SNP_SIGNED_LENGTH } from "@cocoon/evidence";
 /** R and S: 72 bytes each, little-endian, zero-extended (go-sev-guest `ecdsaGetR/S`). */
 export const SNP_SIGNATURE_COMPONENT = 72;
 

@@ -8,6 +8,7 @@
  *   4. certification data type 6 carries the QE report, its signature, qe_auth_data and, nested as type 5,
  *      the PEM chain PCK leaf → PCK Platform CA → root.
  */
+import type { TcbStatus } from "@cocoon/evidence";
 import { SimulatorInputError } from "../errors.ts";
 import { rawPublicPoint, sha256, sha384, signP1363 } from "../keys.ts";
 import { IntelHierarchy } from "../intel/hierarchy.ts";
@@ -123,18 +124,23 @@ function u64(name: string, value: bigint): Uint8Array {
   return le(value, 8);
 }
 
-/** TCB statuses a simulated TCB info level can carry (Intel PCS vocabulary, evidence.md §4.7). */
-const TCB_STATUSES = [
-  "UpToDate",
-  "SWHardeningNeeded",
-  "ConfigurationNeeded",
-  "ConfigurationAndSWHardeningNeeded",
-  "OutOfDate",
-  "OutOfDateConfigurationNeeded",
-  "Revoked",
-  "TDRelaunchAdvised",
-  "TDRelaunchAdvisedConfigurationNeeded",
-];
+/**
+ * TCB statuses a simulated TCB info level can carry (Intel PCS vocabulary, evidence.md §4.7): every status of
+ * @cocoon/evidence's TcbStatus but "Unknown", which is the verifier's own. Keyed by the type, so a status added
+ * to or removed from the verifier's vocabulary fails to type-check here until this list follows.
+ */
+const TCB_STATUS_KEYS: Record<Exclude<TcbStatus, "Unknown">, true> = {
+  UpToDate: true,
+  SWHardeningNeeded: true,
+  ConfigurationNeeded: true,
+  ConfigurationAndSWHardeningNeeded: true,
+  OutOfDate: true,
+  OutOfDateConfigurationNeeded: true,
+  Revoked: true,
+  TDRelaunchAdvised: true,
+  TDRelaunchAdvisedConfigurationNeeded: true,
+};
+const TCB_STATUSES: readonly string[] = Object.keys(TCB_STATUS_KEYS);
 
 /** A quote laid out and checked, waiting only for the platform's QE ID, keys and certificates. */
 export interface TdxQuotePlan {
