@@ -9,13 +9,17 @@ import { readFileSync } from "node:fs";
 import { vectorPath } from "@cocoon/core";
 import {
   collateralFromQvlJson,
+  parseDcapQuote,
   verifyAzTdxVtpmEvidence,
   verifyEvidence,
   verifySgx,
   verifySnp,
   verifyTdx,
   type AzTdxVtpmEvidence,
+  type DcapExpectedValues,
   type DcapVerifyOptions,
+  type EnclaveReport,
+  type TdReport,
   type VerifyResult,
 } from "./index.ts";
 
@@ -211,19 +215,30 @@ describe("TDX reject cases (tdx/dcapqvl/tdx_quote.bin)", () => {
     }
   });
 
-  test(
-    "F11: an MRTD different from the expected one is rejected by the verifier",
-    {
-      todo:
-        "verifier gap: DcapVerifyOptions has no expected MRTD/RTMR/MRCONFIGID/MROWNER (TDX) or " +
-        "MRENCLAVE/MRSIGNER/ISVPRODID (SGX) option (research §8 step 23); only REPORT_DATA is compared",
-    },
-    () => {
-      const wrong = new Uint8Array(48).fill(0xaa);
-      const options = { now: NOW, collateral: TDX_COL, expectedMrTd: wrong } as DcapVerifyOptions;
-      assert.ok(failed(verifyTdx(TDX, options)).includes("tdx.mr_td"));
-    },
-  );
+  test("F11: expected TDX measurements — each mismatch names its register, matches pass", () => {
+    const body = parseDcapQuote(TDX).body as TdReport;
+    const wrong = new Uint8Array(48).fill(0xaa);
+    const exact = {
+      mrTd: body.mrTd,
+      rtmrs: body.rtmr,
+      mrConfigId: body.mrConfigId,
+      mrOwner: body.mrOwner,
+      mrOwnerConfig: body.mrOwnerConfig,
+      xfam: body.xfam,
+    };
+    assert.deepEqual(failed(verifyTdx(TDX, { now: NOW, collateral: TDX_COL, expected: exact })), []);
+    const cases: [string, DcapExpectedValues][] = [
+      ["tdx.mr_td", { mrTd: wrong }],
+      ["tdx.rtmr2", { rtmrs: [undefined, undefined, wrong] }],
+      ["tdx.mr_config_id", { mrConfigId: wrong }],
+      ["tdx.mr_owner", { mrOwner: wrong }],
+      ["tdx.mr_owner_config", { mrOwnerConfig: wrong }],
+      ["tdx.xfam", { xfam: new Uint8Array(8) }],
+    ];
+    for (const [check, expected] of cases) {
+      assert.deepEqual(failed(verifyTdx(TDX, { now: NOW, collateral: TDX_COL, expected })), [check], check);
+    }
+  });
 });
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -343,5 +358,23 @@ describe("verifyEvidence dispatches reject cases with their check ids", () => {
     assert.deepEqual(failed(verifyEvidence(raw, { tee: "snp", now: new Date("2026-06-01T00:00:00Z") })), [
       "snp.report.format",
     ]);
+  });
+});
+
+describe("SGX expected identity (F11)", () => {
+  test("MRENCLAVE, MRSIGNER, ISVPRODID and a minimum ISVSVN are compared", () => {
+    const body = parseDcapQuote(SGX).body as EnclaveReport;
+    const exact = {
+      mrEnclave: body.mrEnclave,
+      mrSigner: body.mrSigner,
+      isvProdId: body.isvProdId,
+      minIsvSvn: body.isvSvn,
+    };
+    assert.deepEqual(failed(sgx(SGX, { expected: exact })), []);
+    const wrong = new Uint8Array(32).fill(0x55);
+    assert.deepEqual(failed(sgx(SGX, { expected: { mrEnclave: wrong } })), ["sgx.mr_enclave"]);
+    assert.deepEqual(failed(sgx(SGX, { expected: { mrSigner: wrong } })), ["sgx.mr_signer"]);
+    assert.deepEqual(failed(sgx(SGX, { expected: { isvProdId: body.isvProdId + 1 } })), ["sgx.isv_prod_id"]);
+    assert.deepEqual(failed(sgx(SGX, { expected: { minIsvSvn: body.isvSvn + 1 } })), ["sgx.isv_svn"]);
   });
 });

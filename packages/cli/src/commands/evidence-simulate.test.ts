@@ -13,6 +13,7 @@ import {
   runEvidenceSimulate,
   type EvidenceSimulateIo,
 } from "./evidence-simulate.ts";
+import { captureConsole } from "./capture-console.ts";
 
 const work = mkdtempSync(path.join(os.tmpdir(), "cocoon-cli-sim-"));
 process.on("exit", () => rmSync(work, { recursive: true, force: true }));
@@ -20,15 +21,13 @@ const state = path.join(work, "state");
 
 function memoryIo() {
   const files = new Map<string, Uint8Array>();
-  const out: string[] = [];
-  const err: string[] = [];
+  const captured = captureConsole();
   const io: EvidenceSimulateIo = {
-    stdout: (t) => void out.push(t),
-    stderr: (t) => void err.push(t),
+    ...captured,
     writeFile: async (file, data) =>
       void files.set(file, typeof data === "string" ? Buffer.from(data) : data),
   };
-  return { io, files, out, err };
+  return { io, files, captured };
 }
 
 const measurement = "ab".repeat(48);
@@ -40,9 +39,9 @@ test("--tee snp writes the report and its chain; it verifies against the state d
     { tee: "snp", measurement, hostData: "cd".repeat(32), reportData, state, output: "ev.bin" },
     m.io,
   );
-  assert.equal(code, 0, m.err.join(""));
+  assert.equal(code, 0, m.captured.err);
   assert.deepEqual([...m.files.keys()], ["ev.bin", "ev.bin.certs.pem"]);
-  assert.match(m.out.join(""), /SIMULATED SEV-SNP report/);
+  assert.match(m.captured.out, /SIMULATED SEV-SNP report/);
   const report = m.files.get("ev.bin")!;
   assert.equal(Buffer.from(parseSnpReport(report).measurement).toString("hex"), measurement);
   const certs = decodePemBlocks(Buffer.from(m.files.get("ev.bin.certs.pem")!).toString()).map(
@@ -70,7 +69,7 @@ test("--tee tdx writes quote, chain and QuoteCollateralV3 collateral; --debug ma
     { tee: "tdx", measurement, reportData, state, output: "q.dat", debug: true, reportVersion: "5" },
     m.io,
   );
-  assert.equal(code, 0, m.err.join(""));
+  assert.equal(code, 0, m.captured.err);
   assert.deepEqual([...m.files.keys()], ["q.dat", "q.dat.certs.pem", "q.dat.collateral.json"]);
   const quote = m.files.get("q.dat")!;
   assert.equal(
@@ -113,7 +112,7 @@ test("bad hex, wrong lengths and unknown TEEs are usage errors: exit 2 with a co
   for (const args of cases) {
     const m = memoryIo();
     assert.equal(await runEvidenceSimulate(args, m.io), 2, JSON.stringify(args));
-    assert.match(m.err.join(""), /\[ERR_(SIMULATOR_INPUT|INVALID_INPUT)\]/);
+    assert.match(m.captured.err, /\[ERR_(SIMULATOR_INPUT|INVALID_INPUT)\]/);
     assert.equal(m.files.size, 0);
   }
 });
@@ -137,7 +136,7 @@ test("an unusable state directory is exit 1, not a crash", async () => {
   const notADir = path.join(work, "file");
   await writeFile(notADir, "x");
   assert.equal(await runEvidenceSimulate({ tee: "snp", state: notADir, output: "x" }, m.io), 1);
-  assert.match(m.err.join(""), /cocoon evidence simulate:/);
+  assert.match(m.captured.err, /cocoon evidence simulate:/);
 });
 
 test("registered under `evidence`: commander parses the flags and the files land on disk", async () => {
@@ -165,9 +164,9 @@ test("registered under `evidence`: commander parses the flags and the files land
       from: "user",
     },
   );
-  assert.equal(process.exitCode, 0, m.err.join(""));
+  assert.equal(process.exitCode, 0, m.captured.err);
   process.exitCode = undefined;
-  assert.match(m.out.join(""), /cli\.bin\.certs\.pem/);
+  assert.match(m.captured.out, /cli\.bin\.certs\.pem/);
   const parsed = parseSnpReport(readFileSync(file));
   assert.equal(parsed.version, 3);
   assert.equal(parsed.keyInfo.signingKey, "VLEK");

@@ -13,6 +13,7 @@ import {
   nodeIo,
   type EvidenceVerifyArgs,
 } from "./evidence-verify.ts";
+import { captureConsole } from "./capture-console.ts";
 
 interface Run {
   code: number;
@@ -21,14 +22,9 @@ interface Run {
 }
 
 async function run(args: EvidenceVerifyArgs): Promise<Run> {
-  let stdout = "";
-  let stderr = "";
-  const code = await runEvidenceVerify(args, {
-    stdout: (t) => (stdout += t),
-    stderr: (t) => (stderr += t),
-    readFile: nodeIo.readFile,
-  });
-  return { code, stdout, stderr };
+  const captured = captureConsole();
+  const code = await runEvidenceVerify(args, { ...captured, readFile: nodeIo.readFile });
+  return { code, stdout: captured.out, stderr: captured.err };
 }
 
 const AT = "2026-06-01T00:00:00Z";

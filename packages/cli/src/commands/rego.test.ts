@@ -3,20 +3,16 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { vectorPath } from "@cocoon/core";
 import { runRegoConformance, runRegoEval, type RegoIo } from "./rego.ts";
+import { captureConsole, type CapturedConsole } from "./capture-console.ts";
 
-function io(files: Record<string, string>): RegoIo & { out: string; err: string } {
-  const r = {
-    out: "",
-    err: "",
-    stdout: (t: string) => (r.out += t),
-    stderr: (t: string) => (r.err += t),
+function io(files: Record<string, string>): RegoIo & CapturedConsole {
+  return Object.assign(captureConsole(), {
     readFile: async (f: string) => {
       const text = files[f];
       if (text === undefined) throw new Error(`ENOENT: ${f}`);
       return text;
     },
-  };
-  return r;
+  });
 }
 
 const policy = `package authz

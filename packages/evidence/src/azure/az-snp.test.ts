@@ -15,6 +15,7 @@ import { parseVarData } from "./var-data.ts";
 import { parseAzSnpVtpmEvidence, type AzSnpVtpmEvidence } from "./evidence-json.ts";
 import { verifyAzSnpVtpm, verifyAzSnpVtpmEvidence } from "./az-snp.ts";
 import { AzureFormatError } from "./errors.ts";
+import { hclReportVector, tpmQuoteVector } from "./testing/vectors.ts";
 import type { VerifyResult } from "../types.ts";
 
 /** Inside every VCEK's validity (2025-01-24 … 2032) and the AMD roots'. */
@@ -183,19 +184,10 @@ for (const name of ["evidence-v0", "evidence-v1", "evidence-v2", "evidence-genoa
 
 /** Trustee's unit-test pair: hcl-report.bin (Milan v2 report) + tpm-quote-v1.json, VCEK+ASK+ARK in vcek.pem. */
 function trusteePair(): AzSnpVtpmEvidence {
-  const quote = JSON.parse(readFileSync(vectorPath("azure", "snp", "tpm-quote-v1.json"), "utf8")) as {
-    signature: string;
-    message: string;
-    pcrs: string[];
-  };
   return {
     version: 1,
-    hclReport: new Uint8Array(readFileSync(vectorPath("azure", "snp", "hcl-report.bin"))),
-    tpmQuote: {
-      signature: Buffer.from(quote.signature, "hex"),
-      message: Buffer.from(quote.message, "hex"),
-      pcrs: quote.pcrs.map((p) => Buffer.from(p, "hex")),
-    },
+    hclReport: hclReportVector("snp"),
+    tpmQuote: tpmQuoteVector("snp"),
     vcek: new Uint8Array(readFileSync(vectorPath("azure", "snp", "vcek.pem"))),
   };
 }

@@ -11,6 +11,7 @@ import { parseHclReport, varDataSha256 } from "./hcl.ts";
 import { parseAzTdxVtpmEvidence, type AzTdxVtpmEvidence } from "./evidence-json.ts";
 import { verifyAzTdxVtpm, verifyAzTdxVtpmEvidence } from "./az-tdx.ts";
 import { AzureFormatError } from "./errors.ts";
+import { hclReportVector, tpmQuoteVector } from "./testing/vectors.ts";
 import { parseTpmsAttest } from "../tpm/attest.ts";
 import { collateralFromQvlJson, splitPcsSignedBody } from "../dcap/collateral.ts";
 
@@ -121,20 +122,11 @@ for (const name of ["evidence-v0", "evidence-v1"]) {
 }
 
 function pair(): AzTdxVtpmEvidence {
-  const quote = JSON.parse(readFileSync(vectorPath("azure", "tdx", "tpm-quote-v1.json"), "utf8")) as {
-    signature: string;
-    message: string;
-    pcrs: string[];
-  };
   return {
     version: 1,
-    hclReport: new Uint8Array(readFileSync(vectorPath("azure", "tdx", "hcl-report.bin"))),
+    hclReport: hclReportVector("tdx"),
     tdQuote: new Uint8Array(readFileSync(vectorPath("azure", "tdx", "td-quote.bin"))),
-    tpmQuote: {
-      signature: Buffer.from(quote.signature, "hex"),
-      message: Buffer.from(quote.message, "hex"),
-      pcrs: quote.pcrs.map((p) => Buffer.from(p, "hex")),
-    },
+    tpmQuote: tpmQuoteVector("tdx"),
   };
 }
 

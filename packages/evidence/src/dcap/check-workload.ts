@@ -54,10 +54,46 @@ export function checkWorkload(ctx: Context, q: DcapQuote): void {
     }
     reportData = q.body.reportData;
   }
+  checkExpectedValues(ctx, q);
   if (options.expectedReportData) {
     const want = Buffer.alloc(64);
     Buffer.from(options.expectedReportData).copy(want, 0, 0, 64);
     const ok = options.expectedReportData.length <= 64 && Buffer.compare(want, Buffer.from(reportData)) === 0;
     log.expect(`${p}.report_data`, ok, want.toString("hex"), hex(reportData));
   }
+}
+
+function expectBytes(ctx: Context, name: string, want: Uint8Array | undefined, got: Uint8Array): void {
+  if (want === undefined) return;
+  ctx.log.expect(`${ctx.p}.${name}`, Buffer.from(want).equals(Buffer.from(got)), hex(want), hex(got));
+}
+
+/** Compares the measured identity with the expected values the caller gave (F11 of research §6). */
+function checkExpectedValues(ctx: Context, q: DcapQuote): void {
+  const want = ctx.options.expected;
+  if (want === undefined) return;
+  const b = q.body;
+  if (b.kind === "sgx") {
+    expectBytes(ctx, "mr_enclave", want.mrEnclave, b.mrEnclave);
+    expectBytes(ctx, "mr_signer", want.mrSigner, b.mrSigner);
+    if (want.isvProdId !== undefined)
+      ctx.log.expect(
+        `${ctx.p}.isv_prod_id`,
+        b.isvProdId === want.isvProdId,
+        `${want.isvProdId}`,
+        `${b.isvProdId}`,
+      );
+    if (want.minIsvSvn !== undefined)
+      ctx.log.expect(`${ctx.p}.isv_svn`, b.isvSvn >= want.minIsvSvn, `≥ ${want.minIsvSvn}`, `${b.isvSvn}`);
+    return;
+  }
+  expectBytes(ctx, "mr_td", want.mrTd, b.mrTd);
+  want.rtmrs?.forEach((rtmr, i) => {
+    if (i < 4) expectBytes(ctx, `rtmr${i}`, rtmr, b.rtmr[i as 0 | 1 | 2 | 3]);
+    else if (rtmr !== undefined) ctx.log.fail(`${ctx.p}.rtmr${i}`, "RTMR index 0..3", `index ${i}`);
+  });
+  expectBytes(ctx, "mr_config_id", want.mrConfigId, b.mrConfigId);
+  expectBytes(ctx, "mr_owner", want.mrOwner, b.mrOwner);
+  expectBytes(ctx, "mr_owner_config", want.mrOwnerConfig, b.mrOwnerConfig);
+  expectBytes(ctx, "xfam", want.xfam, b.xfam);
 }

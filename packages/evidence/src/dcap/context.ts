@@ -15,6 +15,23 @@ export interface DcapVerifyOptions extends VerifyOptions {
   requireSeptVeDisable?: boolean;
   /** Accept a TD 1.5 quote whose MR_SERVICETD is non-zero (default false, as dcap-qvl). */
   allowMrServiceTd?: boolean;
+  /** Expected workload identity (research §8 step 23); each given value is compared exactly. */
+  expected?: DcapExpectedValues;
+}
+
+/** TDX: MRTD, RTMR0..3, MRCONFIGID, MROWNER, MROWNERCONFIG, XFAM. SGX: MRENCLAVE, MRSIGNER, ISVPRODID, minimum ISVSVN. */
+export interface DcapExpectedValues {
+  mrTd?: Uint8Array;
+  /** Index i is RTMR i; leave an entry undefined to skip it. */
+  rtmrs?: readonly (Uint8Array | undefined)[];
+  mrConfigId?: Uint8Array;
+  mrOwner?: Uint8Array;
+  mrOwnerConfig?: Uint8Array;
+  xfam?: Uint8Array;
+  mrEnclave?: Uint8Array;
+  mrSigner?: Uint8Array;
+  isvProdId?: number;
+  minIsvSvn?: number;
 }
 
 export interface Context {

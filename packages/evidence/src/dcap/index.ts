@@ -2,6 +2,7 @@ export { parseDcapQuote, parseEnclaveReport, parseTdReport } from "./quote.ts";
 export type { DcapQuote, EnclaveReport, QuoteHeader, TdReport, QeCertificationData } from "./quote.ts";
 export { verifyDcapQuote, verifySgx, verifyTdx } from "./verify.ts";
 export type { DcapVerifyOptions } from "./verify.ts";
+export type { DcapExpectedValues } from "./context.ts";
 export { collateralFromPcs, collateralFromQvlJson, missingCollateral, rawJsonMember } from "./collateral.ts";
 export type { DcapCollateral, PcsCollateralInput } from "./collateral.ts";
 export { parsePckExtensions, splitPemChain } from "./pck.ts";
