@@ -20,15 +20,15 @@ const registry: Clearable[] = [];
  * old generation is dropped); a hit in the old generation moves the entry back to the young one.
  * A hit costs one Map lookup (an exact LRU costs three, each comparing the whole key again).
  */
-export class BoundedCache<V> {
+export class BoundedCache<V, K extends string | number = string> {
   readonly #half: number;
-  #young = new Map<string, V>();
-  #old = new Map<string, V>();
+  #young = new Map<K, V>();
+  #old = new Map<K, V>();
   constructor(max: number) {
     this.#half = Math.max(1, Math.floor(max / 2));
     registry.push(this);
   }
-  get(key: string): V | undefined {
+  get(key: K): V | undefined {
     const young = this.#young.get(key);
     if (young !== undefined) return young;
     const old = this.#old.get(key);
@@ -38,20 +38,20 @@ export class BoundedCache<V> {
     }
     return old;
   }
-  set(key: string, value: V): void {
+  set(key: K, value: V): void {
     this.#old.delete(key);
     if (this.#young.has(key)) this.#young.set(key, value);
     else this.#addYoung(key, value);
   }
-  #addYoung(key: string, value: V): void {
+  #addYoung(key: K, value: V): void {
     if (this.#young.size >= this.#half) {
       this.#old = this.#young;
-      this.#young = new Map<string, V>();
+      this.#young = new Map<K, V>();
     }
     this.#young.set(key, value);
   }
   /** The cached value for `key`, computed by `make` on a miss. */
-  getOrSet(key: string, make: () => V): V {
+  getOrSet(key: K, make: () => V): V {
     const hit = this.get(key);
     if (hit !== undefined) return hit;
     const value = make();
@@ -106,22 +106,46 @@ function sampleKey(b: Uint8Array): string {
 }
 
 /**
- * Values derived from bytes that arrive in a new array on every call (the PCK chain inside a quote),
- * found by content: a short sample of the bytes selects a bucket, and an entry is used only when all
- * its bytes are equal (a private copy, compared by memcmp). Cheaper than keying a Map by the whole
- * content: V8 hashes a fresh multi-kilobyte string key character by character on every lookup.
+ * A DCAP quote's bucket selector: its length and every other 4-byte word of its first 1 KiB, mixed
+ * into a number. That prefix holds the header, the body (REPORT_DATA carries the verifier's nonce)
+ * and the quote signature (at most 770 bytes in: v5 TD 1.5 body), which differs between any two
+ * signed quotes. Only a selector, never a verdict: entries are matched by comparing all bytes.
  */
-export class BytesCache<V> {
-  readonly #buckets: BoundedCache<{ bytes: Buffer; value: V }[]>;
-  constructor(max: number) {
-    this.#buckets = new BoundedCache(max);
+export function quoteSample(b: Uint8Array): number {
+  const n = b.length;
+  const end = Math.min(n, 1024) - 3;
+  let h = n | 0;
+  for (let i = 0; i < end; i += 8) {
+    const word = b[i]! | (b[i + 1]! << 8) | (b[i + 2]! << 16) | (b[i + 3]! << 24);
+    // Multiplicative mixing (golden-ratio constant, as FxHash / Fibonacci hashing).
+    h = Math.imul(h ^ word, 0x9e3779b1);
+    h ^= h >>> 15;
   }
-  getOrSet(bytes: Uint8Array, make: () => V): V {
-    const sample = sampleKey(bytes);
+  return h >>> 0;
+}
+
+/**
+ * Values derived from bytes that arrive in a new array on every call (the PCK chain inside a quote,
+ * the quote itself), found by content: a short sample of the bytes selects a bucket, and an entry is
+ * used only when all its bytes are equal (a private copy, compared by memcmp). Cheaper than keying a
+ * Map by the whole content: V8 hashes a fresh multi-kilobyte string key character by character on
+ * every lookup. `make` receives that private copy: a value may keep views into it, since it never
+ * changes.
+ */
+export class BytesCache<V, K extends string | number = string> {
+  readonly #buckets: BoundedCache<{ bytes: Buffer; value: V }[], K>;
+  readonly #sample: (b: Uint8Array) => K;
+  constructor(max: number, sample?: (b: Uint8Array) => K) {
+    this.#buckets = new BoundedCache(max);
+    this.#sample = sample ?? (sampleKey as unknown as (b: Uint8Array) => K);
+  }
+  getOrSet(bytes: Uint8Array, make: (copy: Buffer) => V): V {
+    const sample = this.#sample(bytes);
     const bucket = this.#buckets.get(sample);
     if (bucket) for (const entry of bucket) if (entry.bytes.equals(bytes)) return entry.value;
-    const value = make();
-    const entry = { bytes: Buffer.from(bytes), value };
+    const copy = Buffer.from(bytes);
+    const value = make(copy);
+    const entry = { bytes: copy, value };
     this.#buckets.set(sample, bucket ? [entry, ...bucket.slice(0, BUCKET_MAX - 1)] : [entry]);
     return value;
   }

@@ -5,12 +5,10 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import { vectorPath } from "@cocoon/core";
 import { EventLogFormatError, parseCcEventLog } from "./index.ts";
 import { buildLog, specIdHeader, u32, type SyntheticEvent } from "./test-logs.ts";
+import { OVMF_LOG as OVMF } from "./ovmf-vector.ts";
 
-const OVMF = readFileSync(vectorPath("trustee", "tdx", "CCEL_data_ovmf"));
 const OVMF_EVENTS = parseCcEventLog(OVMF);
 const OVMF_END = OVMF_EVENTS.at(-1)!.offset + OVMF_EVENTS.at(-1)!.length;
 

@@ -9,6 +9,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { vectorPath } from "@cocoon/core";
 import { eventLogClaims, parseCcEventLog, parseCcEventLogWithHeader, replayRtmrs } from "./index.ts";
+import { OVMF_RTMRS_HEX } from "./ovmf-vector.ts";
 
 const CASES = [
   { log: ["eventlog", "CCEL_AAEL_alibabacloud"], out: "CCEL_AAEL_alibabacloud_out.json", events: 87 },
@@ -42,12 +43,7 @@ const RTMR_KATS: { log: string[]; rtmrs: string[] }[] = [
   },
   {
     log: ["tdx", "CCEL_data_ovmf"],
-    rtmrs: [
-      "8566f998798db09443b244c62de9a3041fb02e2e6936c4396d784bba2e90177329ec5aba3bb484404f2ab9cc90abe193",
-      "775b9f6bfe99f8a31396f0d0218e67ffa796d3b96ccf961cbb0deba48c79c00f082cda1a5567c1c16305f1fc210c13c6",
-      "94eaf7a7bf398ed8d888c91057ae0261802e4f3df084213a76ca7f0b5055ac9d2241de43cd58d9e8b49c503bbf25f34a",
-      "0".repeat(96),
-    ],
+    rtmrs: [...OVMF_RTMRS_HEX],
   },
   {
     log: ["eventlog", "CCEL_data_grub"],

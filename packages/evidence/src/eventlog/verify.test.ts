@@ -17,15 +17,9 @@ import {
   verifyEventLogAgainstRtmrs,
 } from "./index.ts";
 import { buildLog, specIdHeader } from "./test-logs.ts";
+import { OVMF_LOG as OVMF, OVMF_RTMRS_HEX } from "./ovmf-vector.ts";
 
-const OVMF = readFileSync(vectorPath("trustee", "tdx", "CCEL_data_ovmf"));
-/** CCEL_data_ovmf's RTMR0..3 (Trustee deps/eventlog/src/lib.rs `test_rtmr_integrity`). */
-const OVMF_RTMRS = [
-  "8566f998798db09443b244c62de9a3041fb02e2e6936c4396d784bba2e90177329ec5aba3bb484404f2ab9cc90abe193",
-  "775b9f6bfe99f8a31396f0d0218e67ffa796d3b96ccf961cbb0deba48c79c00f082cda1a5567c1c16305f1fc210c13c6",
-  "94eaf7a7bf398ed8d888c91057ae0261802e4f3df084213a76ca7f0b5055ac9d2241de43cd58d9e8b49c503bbf25f34a",
-  "0".repeat(96),
-].map((h) => Buffer.from(h, "hex"));
+const OVMF_RTMRS = OVMF_RTMRS_HEX.map((h) => Buffer.from(h, "hex"));
 
 const failedChecks = (log: CheckLog): string[] => log.failures.map((f) => f.check);
 

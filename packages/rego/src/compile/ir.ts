@@ -106,6 +106,8 @@ export interface CRule {
   nslots: number;
   else?: CRule;
   isDefault: boolean;
+  /** Evaluator cache: every arg pattern is a var or a constant (bound without unification). */
+  plainArgs?: boolean;
   loc: Location;
 }
 
@@ -119,4 +121,9 @@ export interface RuleNode {
   pkg?: boolean;
   /** Function arity when the rules here are functions. */
   arity?: number;
+  /**
+   * The evaluation currently computing this node (recursion check). A field, not a per-evaluation
+   * set, because it is cheaper; saved and restored around each use so nested evaluations compose.
+   */
+  activeIn?: object;
 }

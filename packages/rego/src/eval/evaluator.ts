@@ -10,7 +10,7 @@ import type { BuiltinContext, BuiltinDef, HostHooks } from "../builtins/types.ts
 import type { Location } from "../syntax/ast.ts";
 import { RObject, RSet, keyOf, type Value } from "../value/value.ts";
 import { fastEquals } from "./equality.ts";
-import { guardsOf, guardsPass } from "./fn-index.ts";
+import { guardsOf, guardsPass, quietLits } from "./fn-index.ts";
 import { formatValue } from "../value/format.ts";
 import type { CBody, CExpr, CLit, CRule, CTerm, Callable, RuleNode } from "../compile/ir.ts";
 import { iterate, lookup, setIn, storeLookup } from "./values.ts";
@@ -74,7 +74,7 @@ export class Evaluation {
   readonly print: ((line: string) => void) | undefined;
   readonly limits: EvalLimits;
   readonly bctx: BuiltinContext;
-  /** Builtin errors recorded in non-strict mode (OPA returns them only in strict mode). */
+  /** Builtin errors recorded in non-strict mode (OPA returns them only in strict mode); not located. */
   readonly errors: BuiltinError[] = [];
 
   private cache = new Map<number, Value | null>();
@@ -82,7 +82,6 @@ export class Evaluation {
   private overridden: Set<string> | undefined;
   private fnMocks: Map<string, Mock> | undefined;
   private builtinMocks: Map<string, Mock> | undefined;
-  private readonly active = new Set<number>();
   private steps = 0;
   private depth = 0;
 
@@ -98,19 +97,9 @@ export class Evaluation {
 
   // ------------------------------------------------------------------------------------ bodies
 
-  /**
-   * The literals to run. With printing off, plain `print(…)` literals are dropped: they always succeed
-   * and, with no output, evaluate nothing (doPrint returns at once). Negated prints and prints under
-   * `with` can fail, so they stay.
-   */
+  /** The literals to run: all of them when printing, else without plain prints (quietLits). */
   private litsOf(b: CBody): CLit[] {
-    if (this.print) return b.lits;
-    let q = b.quiet;
-    if (q === undefined) {
-      const kept = b.lits.filter((l) => !(l.expr.k === "print" && !l.negated && l.with.length === 0));
-      q = b.quiet = kept.length === b.lits.length ? b.lits : kept;
-    }
-    return q;
+    return this.print ? b.lits : quietLits(b);
   }
 
   evalBody(lits: CLit[], i: number, f: Frame, k: K): boolean {
@@ -962,20 +951,21 @@ export class Evaluation {
   nodeValue(node: RuleNode, base: Value | undefined, pathKey: string): Value | undefined {
     const cached = this.cache.get(node.id);
     if (cached !== undefined) return cached === null ? undefined : cached;
-    if (this.active.has(node.id)) {
+    const outer = node.activeIn;
+    if (outer === this) {
       throw new RegoError(
         "rego_recursion_error",
         `rule data.${node.path.join(".")} is recursive`,
         node.rules[0]?.loc,
       );
     }
-    this.active.add(node.id);
+    node.activeIn = this;
     this.enter(node.rules[0]?.loc);
     let v: Value | undefined;
     try {
       v = this.computeNode(node, base, pathKey);
     } finally {
-      this.active.delete(node.id);
+      node.activeIn = outer;
       this.depth--;
     }
     this.cache.set(node.id, v === undefined ? null : v);
@@ -1156,6 +1146,12 @@ export class Evaluation {
   private builtinFailure(def: BuiltinDef, e: unknown, loc: Location): void {
     let err: BuiltinError;
     if (e instanceof BuiltinError) {
+      // Recorded non-strict errors are never surfaced: keep the builtin's own error rather than
+      // building (and capturing a stack for) a located copy. Kata's `is_ip` fails `to_number` often.
+      if (!e.halt && !this.strict) {
+        this.errors.push(e);
+        return;
+      }
       err = e.location ? e : new BuiltinError(e.code, e.detail, { halt: e.halt, location: loc });
     } else if (e instanceof RegoError) {
       throw e;
@@ -1181,13 +1177,16 @@ export class Evaluation {
     // on every call (regorus, the Kata reference, re-evaluates calls).
     // Only scalar args are keyed: hashing large composite args (Kata passes whole OCI specs) costs
     // more than re-evaluating.
-    const memoKey = this.print || !allScalar(args) ? undefined : node.id + "\u0000" + keyOf(args);
-    const cached = memoKey === undefined ? undefined : this.fnCache.get(memoKey);
-    if (cached !== undefined) return cached === null ? undefined : cached;
-    if (this.active.has(node.id)) {
+    const memoKey = this.print || !allScalar(args) ? undefined : memoKeyOf(node.id, args);
+    if (memoKey !== undefined) {
+      const cached = this.fnCache.get(memoKey);
+      if (cached !== undefined) return cached === null ? undefined : cached;
+    }
+    const outer = node.activeIn;
+    if (outer === this) {
       throw new RegoError("rego_recursion_error", `rule data.${node.path.join(".")} is recursive`, loc);
     }
-    this.active.add(node.id);
+    node.activeIn = this;
     this.enter(loc);
     let result: Value | undefined;
     // One set of continuations per call (not per definition): they read the current definition.
@@ -1205,7 +1204,9 @@ export class Evaluation {
       return cur.groundHead && !this.print;
     };
     const tail = (): boolean => this.evalTerm(cur.value ?? TRUE_TERM, f, onValue);
-    const run = (): boolean => this.evalBody(this.litsOf(cur.body), 0, f, tail);
+    // Literals before `from` are guards already checked on the args.
+    let from = 0;
+    const run = (): boolean => this.evalBody(this.litsOf(cur.body), from, f, tail);
     // Definitions whose equality guards fail on these args are skipped (see fn-index.ts for when
     // that is unobservable).
     const indexed = this.print === undefined && this.builtinMocks === undefined;
@@ -1215,11 +1216,12 @@ export class Evaluation {
           if (indexed) {
             const guards = guardsOf(link);
             if (guards.length > 0 && !guardsPass(guards, args)) continue;
+            from = guards.length;
           }
           got = false;
           cur = link;
           f = new Array(link.nslots);
-          const how = this.bindArgsDirect(link.args!, args, f);
+          const how = this.bindArgsDirect(link, args, f);
           if (how === ARGS_BOUND) run();
           else if (how === ARGS_UNIFY) this.unifyItemsV(link.args!, args, 0, f, run);
           if (got) break;
@@ -1227,7 +1229,7 @@ export class Evaluation {
       }
       if (result === undefined && node.defaultRule) result = this.defaultValue(node.defaultRule);
     } finally {
-      this.active.delete(node.id);
+      node.activeIn = outer;
       this.depth--;
     }
     if (memoKey !== undefined) this.fnCache.set(memoKey, result === undefined ? null : result);
@@ -1239,8 +1241,11 @@ export class Evaluation {
    * ARGS_BOUND, ARGS_MISMATCH (a constant pattern differs: skip this definition), or ARGS_UNIFY
    * when a pattern needs full unification (composite patterns, repeated vars).
    */
-  private bindArgsDirect(patterns: CTerm[], args: Value[], f: Frame): number {
-    for (const p of patterns) if (p.k !== "var" && p.k !== "const") return ARGS_UNIFY;
+  private bindArgsDirect(rule: CRule, args: Value[], f: Frame): number {
+    const patterns = rule.args!;
+    let plain = rule.plainArgs;
+    if (plain === undefined) rule.plainArgs = plain = patterns.every((p) => p.k === "var" || p.k === "const");
+    if (!plain) return ARGS_UNIFY;
     for (let i = 0; i < patterns.length; i++) {
       const p = patterns[i]!;
       if (p.k === "var") {
@@ -1276,6 +1281,16 @@ export class Evaluation {
 
 function isUnboundVar(t: CTerm, f: Frame): boolean {
   return t.k === "var" && f[t.slot] === undefined;
+}
+
+/** An injective key of a call on scalar args: each arg's canonical key, length-prefixed. */
+function memoKeyOf(id: number, args: readonly Value[]): string {
+  let key = String(id);
+  for (let i = 0; i < args.length; i++) {
+    const k = keyOf(args[i]!);
+    key += ":" + k.length + ":" + k;
+  }
+  return key;
 }
 
 function allScalar(args: readonly Value[]): boolean {

@@ -14,13 +14,17 @@
  * builtin mocks (a mocked `equal` must be called). Equality and constant-key lookups never raise
  * errors, so skipping never hides an error a strict evaluation would report.
  */
-import type { CRule, CTerm } from "../compile/ir.ts";
+import type { CBody, CLit, CRule, CTerm } from "../compile/ir.ts";
 import type { Value } from "../value/value.ts";
 import { fastEquals } from "./equality.ts";
 import { lookup } from "./values.ts";
 
-/** An operand: a constant, or argument `arg` followed by constant lookups `path`. */
-type Operand = { v: Value } | { arg: number; path: Value[] };
+/** An operand: the constant `v` when `arg` is -1, else argument `arg` followed by lookups `path`. */
+interface Operand {
+  arg: number;
+  v: Value;
+  path: Value[];
+}
 
 interface Guard {
   a: Operand;
@@ -30,7 +34,24 @@ interface Guard {
 const guardsByRule = new WeakMap<CRule, readonly Guard[]>();
 const NONE: readonly Guard[] = [];
 
-/** The guards of a function definition, computed once per compiled rule. */
+/**
+ * A body's literals without plain `print(…)` literals, which the evaluator runs when printing is off:
+ * those always succeed and, with no output, evaluate nothing. Negated prints and prints under `with`
+ * can fail, so they stay.
+ */
+export function quietLits(b: CBody): CLit[] {
+  let q = b.quiet;
+  if (q === undefined) {
+    const kept = b.lits.filter((l) => !(l.expr.k === "print" && !l.negated && l.with.length === 0));
+    q = b.quiet = kept.length === b.lits.length ? b.lits : kept;
+  }
+  return q;
+}
+
+/**
+ * The guards of a function definition, computed once per compiled rule. They are its first
+ * `guards.length` quiet literals, so a caller whose guards passed resumes the body after them.
+ */
 export function guardsOf(rule: CRule): readonly Guard[] {
   let g = guardsByRule.get(rule);
   if (g === undefined) {
@@ -53,7 +74,7 @@ export function guardsPass(guards: readonly Guard[], args: readonly Value[]): bo
 }
 
 function operandValue(o: Operand, args: readonly Value[]): Value | undefined {
-  if ("v" in o) return o.v;
+  if (o.arg < 0) return o.v;
   let v: Value | undefined = args[o.arg];
   for (let i = 0; i < o.path.length && v !== undefined; i++) v = lookup(v, o.path[i]!);
   return v;
@@ -70,10 +91,9 @@ function computeGuards(rule: CRule): readonly Guard[] {
     argOf.set(p.slot, i);
   }
   const out: Guard[] = [];
-  for (const lit of rule.body.lits) {
+  for (const lit of quietLits(rule.body)) {
     if (lit.with.length > 0 || lit.negated) break;
     const e = lit.expr;
-    if (e.k === "print" || e.k === "nop") continue;
     let pair: [CTerm, CTerm] | undefined;
     if (e.k === "unify") pair = [e.a, e.b];
     else if (e.k === "call" && e.fn.kind === "builtin" && e.fn.name === "equal" && e.args.length === 2) {
@@ -88,10 +108,10 @@ function computeGuards(rule: CRule): readonly Guard[] {
 }
 
 function operand(t: CTerm, argOf: Map<number, number>): Operand | undefined {
-  if (t.k === "const") return { v: t.v };
+  if (t.k === "const") return { arg: -1, v: t.v, path: [] };
   if (t.k === "var") {
     const arg = argOf.get(t.slot);
-    return arg === undefined ? undefined : { arg, path: [] };
+    return arg === undefined ? undefined : { arg, v: null, path: [] };
   }
   if (t.k === "ref" && t.head.k === "var") {
     const arg = argOf.get(t.head.slot);
@@ -101,7 +121,7 @@ function operand(t: CTerm, argOf: Map<number, number>): Operand | undefined {
       if (p.k !== "const") return undefined;
       path.push(p.v);
     }
-    return { arg, path };
+    return { arg, v: null, path };
   }
   return undefined;
 }

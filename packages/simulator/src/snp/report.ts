@@ -6,6 +6,7 @@
 import { randomBytes } from "node:crypto";
 import { SimulatorInputError } from "../errors.ts";
 import { signP1363 } from "../keys.ts";
+import { fixedBytes, paddedBytes, u64Option } from "../option-checks.ts";
 import type { AmdHierarchy, AmdSigner } from "../amd/hierarchy.ts";
 import {
   checkTcb,
@@ -78,21 +79,6 @@ export interface SimulatedSnpReport {
   certTable: Uint8Array;
 }
 
-function fixed(name: string, value: Uint8Array | undefined, size: number, pad = false): Uint8Array {
-  if (value === undefined) return new Uint8Array(size);
-  if (pad ? value.length > size : value.length !== size) {
-    throw new SimulatorInputError(
-      `${name} must be ${pad ? "at most " : ""}${size} bytes, got ${value.length}`,
-      {
-        field: name,
-      },
-    );
-  }
-  const out = new Uint8Array(size);
-  out.set(value);
-  return out;
-}
-
 function u32(name: string, value: number | undefined, max = 0xffffffff): number {
   const v = value ?? 0;
   if (!Number.isInteger(v) || v < 0 || v > max)
@@ -116,13 +102,6 @@ export interface SnpReportPlan {
   values: Record<string, number | bigint | Uint8Array>;
 }
 
-function u64(name: string, value: bigint): bigint {
-  if (typeof value !== "bigint" || value < 0n || value >= 1n << 64n) {
-    throw new SimulatorInputError(`${name} must be a bigint that fits in 64 bits`);
-  }
-  return value;
-}
-
 /**
  * Check every option and lay the report out, touching no key: callers validate before a state directory is
  * opened, so a bad option never mints keys. Throws SimulatorInputError naming the bad option.
@@ -140,7 +119,7 @@ export function planSnpReport(product: SnpProduct, options: SnpReportOptions): S
   const reported = checkTcb(product, options.tcb ?? DEFAULT_TCB[product]);
   const tcbBytes = (t: SnpTcb | undefined): Uint8Array =>
     encodeSnpTcb(product, t ? checkTcb(product, t) : reported);
-  let policy = u64("policy", options.policy ?? SNP_POLICY.smt | SNP_POLICY.reserved17);
+  let policy = u64Option("policy", options.policy ?? SNP_POLICY.smt | SNP_POLICY.reserved17);
   if (options.debug) policy |= SNP_POLICY.debug;
   const firmware = options.firmware ?? { major: 1, minor: 55, build: 21 };
   const cpuid = PRODUCT_CPUID[product];
@@ -148,19 +127,21 @@ export function planSnpReport(product: SnpProduct, options: SnpReportOptions): S
     version,
     guestSvn: u32("guestSvn", options.guestSvn),
     policy,
-    familyId: fixed("familyId", options.familyId, 16),
-    imageId: fixed("imageId", options.imageId, 16),
+    familyId: fixedBytes("familyId", options.familyId, 16),
+    imageId: fixedBytes("imageId", options.imageId, 16),
     vmpl: u32("vmpl", options.vmpl, 3),
     signatureAlgo: SNP_SIGNATURE_ALGO_ECDSA_P384_SHA384,
     currentTcb: tcbBytes(options.currentTcb),
-    platformInfo: u64("platformInfo", options.platformInfo ?? 0x25n),
+    platformInfo: u64Option("platformInfo", options.platformInfo ?? 0x25n),
     keyInfo: (signer === "VLEK" ? SNP_SIGNING_KEY_VLEK : SNP_SIGNING_KEY_VCEK) << 2,
-    reportData: fixed("reportData", options.reportData, 64, true),
-    measurement: fixed("measurement", options.measurement, 48),
-    hostData: fixed("hostData", options.hostData, 32),
-    idKeyDigest: fixed("idKeyDigest", options.idKeyDigest, 48),
-    authorKeyDigest: fixed("authorKeyDigest", options.authorKeyDigest, 48),
-    reportId: options.reportId ? fixed("reportId", options.reportId, 32) : new Uint8Array(randomBytes(32)),
+    reportData: paddedBytes("reportData", options.reportData, 64),
+    measurement: fixedBytes("measurement", options.measurement, 48),
+    hostData: fixedBytes("hostData", options.hostData, 32),
+    idKeyDigest: fixedBytes("idKeyDigest", options.idKeyDigest, 48),
+    authorKeyDigest: fixedBytes("authorKeyDigest", options.authorKeyDigest, 48),
+    reportId: options.reportId
+      ? fixedBytes("reportId", options.reportId, 32)
+      : new Uint8Array(randomBytes(32)),
     reportIdMa: new Uint8Array(32).fill(0xff), // no migration agent (evidence.md §1.1)
     reportedTcb: encodeSnpTcb(product, reported),
     committedTcb: tcbBytes(options.committedTcb),

@@ -11,6 +11,7 @@
 import type { TcbStatus } from "@cocoon/evidence";
 import { SimulatorInputError } from "../errors.ts";
 import { rawPublicPoint, sha256, sha384, signP1363 } from "../keys.ts";
+import { fixedBytes, paddedBytes, u64Option } from "../option-checks.ts";
 import { IntelHierarchy } from "../intel/hierarchy.ts";
 import { concatBytes } from "../der.ts";
 import {
@@ -100,30 +101,6 @@ export const SIMULATED_QE_MRSIGNER = sha256(Buffer.from("SIMULATED Intel TD Quot
 export const SIMULATED_QE_MRENCLAVE = sha256(Buffer.from("SIMULATED Intel TD Quoting Enclave"));
 const QE_AUTH_DATA = Uint8Array.from({ length: 32 }, (_, i) => i);
 
-function fixed(name: string, value: Uint8Array | undefined, size: number, fallback?: Uint8Array): Uint8Array {
-  if (value === undefined) return fallback ?? new Uint8Array(size);
-  if (value.length !== size) {
-    throw new SimulatorInputError(`${name} must be ${size} bytes, got ${value.length}`, { field: name });
-  }
-  return value;
-}
-
-function padded(name: string, value: Uint8Array | undefined, size: number): Uint8Array {
-  const out = new Uint8Array(size);
-  if (value === undefined) return out;
-  if (value.length > size)
-    throw new SimulatorInputError(`${name} must be at most ${size} bytes, got ${value.length}`);
-  out.set(value);
-  return out;
-}
-
-function u64(name: string, value: bigint): Uint8Array {
-  if (typeof value !== "bigint" || value < 0n || value >= 1n << 64n) {
-    throw new SimulatorInputError(`${name} must be a bigint that fits in 64 bits`);
-  }
-  return le(value, 8);
-}
-
 /**
  * TCB statuses a simulated TCB info level can carry (Intel PCS vocabulary, evidence.md §4.7): every status of
  * @cocoon/evidence's TcbStatus but "Unknown", which is the verifier's own. Keyed by the type, so a status added
@@ -177,13 +154,13 @@ export function planTdxQuote(options: TdxQuoteOptions): TdxQuotePlan {
   if (version === 4 && (options.teeTcbSvn2 !== undefined || options.mrServiceTd !== undefined)) {
     throw new SimulatorInputError("teeTcbSvn2 and mrServiceTd exist only in v5 quotes (TD report 1.5)");
   }
-  const teeTcbSvn = fixed("teeTcbSvn", options.teeTcbSvn, 16, DEFAULT_TEE_TCB_SVN);
+  const teeTcbSvn = fixedBytes("teeTcbSvn", options.teeTcbSvn, 16, DEFAULT_TEE_TCB_SVN);
   const platform: PlatformTcbFacts = {
-    fmspc: fixed("fmspc", options.fmspc, 6, DEFAULT_FMSPC),
-    cpuSvn: fixed("cpuSvn", options.cpuSvn, 16, DEFAULT_CPU_SVN),
+    fmspc: fixedBytes("fmspc", options.fmspc, 6, DEFAULT_FMSPC),
+    cpuSvn: fixedBytes("cpuSvn", options.cpuSvn, 16, DEFAULT_CPU_SVN),
     pceSvn,
     teeTcbSvn,
-    ...(version === 5 ? { teeTcbSvn2: fixed("teeTcbSvn2", options.teeTcbSvn2, 16, teeTcbSvn) } : {}),
+    ...(version === 5 ? { teeTcbSvn2: fixedBytes("teeTcbSvn2", options.teeTcbSvn2, 16, teeTcbSvn) } : {}),
   };
   let tdAttributes = options.tdAttributes ?? TD_ATTRIBUTE.septVeDisable;
   if (options.debug) tdAttributes |= TD_ATTRIBUTE.debug;
@@ -202,26 +179,26 @@ export function planTdxQuote(options: TdxQuoteOptions): TdxQuotePlan {
   }
 
   const body = new Uint8Array(version === 5 ? TD_REPORT15_LEN : TD_REPORT10_LEN);
-  const rtmr = (i: number): Uint8Array => fixed(`rtmr${i}`, rtmrs[i], 48);
+  const rtmr = (i: number): Uint8Array => fixedBytes(`rtmr${i}`, rtmrs[i], 48);
   writeFields(body, 0, version === 5 ? TD_REPORT15_FIELDS : TD_REPORT10_FIELDS, {
     ...(version === 5
-      ? { teeTcbSvn2: platform.teeTcbSvn2!, mrServiceTd: fixed("mrServiceTd", options.mrServiceTd, 48) }
+      ? { teeTcbSvn2: platform.teeTcbSvn2!, mrServiceTd: fixedBytes("mrServiceTd", options.mrServiceTd, 48) }
       : {}),
     teeTcbSvn: platform.teeTcbSvn,
-    mrSeam: fixed("mrSeam", options.mrSeam, 48, sha384(Buffer.from("SIMULATED TDX module"))),
+    mrSeam: fixedBytes("mrSeam", options.mrSeam, 48, sha384(Buffer.from("SIMULATED TDX module"))),
     mrSignerSeam: new Uint8Array(48), // Intel-signed module: zero (tcbInfo tdxModule.mrsigner)
     seamAttributes: new Uint8Array(8),
-    tdAttributes: u64("tdAttributes", tdAttributes),
-    xfam: u64("xfam", options.xfam ?? 0x000602e7n),
-    mrTd: fixed("mrTd", options.mrTd, 48),
-    mrConfigId: fixed("mrConfigId", options.mrConfigId, 48),
-    mrOwner: fixed("mrOwner", options.mrOwner, 48),
-    mrOwnerConfig: fixed("mrOwnerConfig", options.mrOwnerConfig, 48),
+    tdAttributes: le(u64Option("tdAttributes", tdAttributes), 8),
+    xfam: le(u64Option("xfam", options.xfam ?? 0x000602e7n), 8),
+    mrTd: fixedBytes("mrTd", options.mrTd, 48),
+    mrConfigId: fixedBytes("mrConfigId", options.mrConfigId, 48),
+    mrOwner: fixedBytes("mrOwner", options.mrOwner, 48),
+    mrOwnerConfig: fixedBytes("mrOwnerConfig", options.mrOwnerConfig, 48),
     rtmr0: rtmr(0),
     rtmr1: rtmr(1),
     rtmr2: rtmr(2),
     rtmr3: rtmr(3),
-    reportData: padded("reportData", options.reportData, 64),
+    reportData: paddedBytes("reportData", options.reportData, 64),
   });
   const collateral: CollateralOptions = {
     ...(options.tcbStatus !== undefined ? { tcbStatus: options.tcbStatus } : {}),
