@@ -6,11 +6,12 @@ import { createHash, createPublicKey, type KeyObject, type X509Certificate } fro
 import type { IntelTrustRoot } from "../intel/roots.ts";
 import { BoundedCache, bufferView, bytesKey } from "./cache.ts";
 import { chainShape, verifyChain } from "./chain.ts";
-import { verifyP256Sha256 } from "./ecdsa.ts";
+import { verifyP256Sha256Der } from "./ecdsa.ts";
 import { commonName, hasIntelName } from "./collateral-verify.ts";
 import { allZero, hex, type Context, type PckInfo } from "./context.ts";
 import { leafExtensions, splitPemChainCached, type SplitChain } from "./pck.ts";
-import { ATT_KEY_TYPE_ECDSA_P256, CERT_DATA_PCK_CHAIN, INTEL_QE_VENDOR_ID, type DcapQuote } from "./quote.ts";
+import type { PreparedQuote } from "./prepared-quote.ts";
+import { ATT_KEY_TYPE_ECDSA_P256, CERT_DATA_PCK_CHAIN, INTEL_QE_VENDOR_ID } from "./quote.ts";
 
 /**
  * Imported attestation keys by their exact 64 bytes. Importing a P-256 point (OpenSSL decodes and
@@ -64,8 +65,9 @@ function attestationKeyBound(attKey: Uint8Array, authData: Uint8Array, reportDat
   return bound;
 }
 
-export function checkHeader(ctx: Context, q: DcapQuote): void {
+export function checkHeader(ctx: Context, prepared: PreparedQuote): void {
   const { log, p } = ctx;
+  const q = prepared.q;
   // dcap-qvl verify_impl: SGX quotes are v3, TDX quotes v4 or v5.
   const versions = p === "tdx" ? [4, 5] : [3];
   log.expect(
@@ -80,12 +82,11 @@ export function checkHeader(ctx: Context, q: DcapQuote): void {
     "2 (ECDSA P-256)",
     String(q.header.attKeyType),
   );
-  const vendor = hex(q.header.qeVendorId);
-  log.expect(`${p}.header.qe_vendor_id`, vendor === INTEL_QE_VENDOR_ID, INTEL_QE_VENDOR_ID, vendor);
+  log.expect(`${p}.header.qe_vendor_id`, prepared.intelVendor, INTEL_QE_VENDOR_ID, prepared.vendorHex);
   // Real quotes come in fixed buffers padded with zeros (research §4.3): only zero padding is accepted.
   log.expect(
     `${p}.trailing_bytes`,
-    allZero(q.trailing),
+    prepared.trailingZero,
     "only zero bytes after the quote",
     `${q.trailing.length} bytes, not all zero`,
   );
@@ -102,8 +103,9 @@ function pckChainShape(certs: X509Certificate[], root: IntelTrustRoot): string |
   return undefined;
 }
 
-export function checkSignatures(ctx: Context, q: DcapQuote): PckInfo | undefined {
+export function checkSignatures(ctx: Context, prepared: PreparedQuote): PckInfo | undefined {
   const { log, p } = ctx;
+  const q = prepared.q;
   const cd = q.certification;
   let pck: PckInfo | undefined;
   if (
@@ -152,7 +154,7 @@ export function checkSignatures(ctx: Context, q: DcapQuote): PckInfo | undefined
     }
   }
   if (pck) {
-    const ok = verifyP256Sha256(cd.qeReport.raw, pck.leaf.publicKey, cd.qeReportSignature);
+    const ok = verifyP256Sha256Der(cd.qeReport.raw, pck.leaf.publicKey, prepared.qeReportSignatureDer);
     log.expect(`${p}.qe_report.signature`, ok, "QE report signed by the PCK key", ok ? "valid" : "invalid");
   } else {
     log.fail(`${p}.qe_report.signature`, "QE report signed by the PCK key", "no verified PCK certificate");
@@ -166,7 +168,7 @@ export function checkSignatures(ctx: Context, q: DcapQuote): PckInfo | undefined
     log.fail(`${p}.qe_report.binding`, `QE REPORT_DATA = ${digest.toString("hex")} ‖ 00…`, hex(rd));
   }
   const attKey = p256Key(q.attestationKey);
-  const sigOk = attKey !== undefined && verifyP256Sha256(q.signedRegion, attKey, q.signature);
+  const sigOk = attKey !== undefined && verifyP256Sha256Der(q.signedRegion, attKey, prepared.quoteSignatureDer);
   log.expect(
     `${p}.quote.signature`,
     sigOk,

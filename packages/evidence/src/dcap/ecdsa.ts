@@ -67,9 +67,16 @@ function isP256(key: KeyObject): boolean {
 
 /** ECDSA P-256 / SHA-256 over `data` with an r‖s signature; false for any malformed input or non-P-256 key. */
 export function verifyP256Sha256(data: Uint8Array, key: KeyObject, signature: Uint8Array): boolean {
-  if (!isP256(key)) return false;
-  const der = p256SignatureToDer(signature);
-  if (der === undefined) return false;
+  return verifyP256Sha256Der(data, key, p256SignatureToDer(signature));
+}
+
+/**
+ * `verifyP256Sha256` with the signature already converted by `p256SignatureToDer` (undefined: it was
+ * not 64 bytes, so it fails). Lets a cached quote convert its signatures once; the verify itself runs
+ * on every call.
+ */
+export function verifyP256Sha256Der(data: Uint8Array, key: KeyObject, der: Uint8Array | undefined): boolean {
+  if (der === undefined || !isP256(key)) return false;
   try {
     return cryptoVerify("sha256", data, key, der);
   } catch {

@@ -16,7 +16,8 @@ import { checkWorkload } from "./check-workload.ts";
 import { sgxClaims, tdxClaims } from "./claims.ts";
 import type { Context, DcapVerifyOptions } from "./context.ts";
 import { DcapFormatError } from "./errors.ts";
-import { parseDcapQuote, type DcapQuote, type EnclaveReport, type TdReport } from "./quote.ts";
+import { prepareQuote, type PreparedQuote } from "./prepared-quote.ts";
+import type { EnclaveReport, TdReport } from "./quote.ts";
 
 export type { DcapVerifyOptions } from "./context.ts";
 
@@ -76,9 +77,9 @@ function verifyQuoteUnsafe(
       failures: log.failures,
     };
   }
-  let q: DcapQuote;
+  let prepared: PreparedQuote;
   try {
-    q = parseDcapQuote(input);
+    prepared = prepareQuote(input);
   } catch (error) {
     const p = expectTee ?? "dcap";
     log.fail(
@@ -95,6 +96,7 @@ function verifyQuoteUnsafe(
       failures: log.failures,
     };
   }
+  const q = prepared.q;
   log.pass(`${q.tee}.format`);
   let roots: IntelTrustRoot[];
   try {
@@ -106,8 +108,8 @@ function verifyQuoteUnsafe(
   const ctx: Context = { log, p: q.tee, now, roots, options, usedRoots: [] };
   if (expectTee && expectTee !== q.tee) log.fail(`${expectTee}.tee_type`, expectTee, q.tee);
 
-  checkHeader(ctx, q);
-  const pck = checkSignatures(ctx, q);
+  checkHeader(ctx, prepared);
+  const pck = checkSignatures(ctx, prepared);
   const tcb = checkCollateral(ctx, q, pck);
   checkWorkload(ctx, q);
 

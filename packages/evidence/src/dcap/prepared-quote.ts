@@ -1,0 +1,53 @@
+/**
+ * A decoded quote together with everything that depends only on its bytes (header verdicts, the DER
+ * forms of its two signatures), remembered by the EXACT quote bytes (issue #2). A verifier asked again
+ * about the same quote (a retry, a relying party re-checking evidence) skips decoding; it still runs
+ * both signature verifies, the chain, collateral, freshness and revocation checks against `now`.
+ *
+ * The decoded fields are views into a private copy of the bytes, taken before decoding, so a caller
+ * changing its buffer afterwards can neither alter a cached entry nor be answered from one: an entry
+ * is used only when all its bytes equal the input (cache.ts `BytesCache`, memcmp).
+ */
+import { allZero, hex } from "./context.ts";
+import { BytesCache, quoteSample } from "./cache.ts";
+import { p256SignatureToDer } from "./ecdsa.ts";
+import { INTEL_QE_VENDOR_ID, parseDcapQuote, type DcapQuote } from "./quote.ts";
+
+export interface PreparedQuote {
+  q: DcapQuote;
+  /** Hex of the header's QE vendor ID (compared with Intel's, and named on failure). */
+  vendorHex: string;
+  /** Whether QE vendor ID is Intel's (dcap-qvl INTEL_QE_VENDOR_ID). */
+  intelVendor: boolean;
+  /** Whether every byte after the quote proper is zero (research §4.3). */
+  trailingZero: boolean;
+  /** `p256SignatureToDer` of the quote signature and of the QE report signature. */
+  quoteSignatureDer: Uint8Array | undefined;
+  qeReportSignatureDer: Uint8Array | undefined;
+}
+
+/** Quotes kept: each entry holds a copy of its bytes (about 5 KB for a TDX quote). */
+const preparedQuotes = new BytesCache<PreparedQuote, number>(256, quoteSample);
+
+function prepare(bytes: Uint8Array): PreparedQuote {
+  const q = parseDcapQuote(bytes);
+  const vendorHex = hex(q.header.qeVendorId);
+  return {
+    q,
+    vendorHex,
+    intelVendor: vendorHex === INTEL_QE_VENDOR_ID,
+    trailingZero: allZero(q.trailing),
+    quoteSignatureDer: p256SignatureToDer(q.signature),
+    qeReportSignatureDer: p256SignatureToDer(q.certification.qeReportSignature),
+  };
+}
+
+/**
+ * Decode `input` (throws `DcapFormatError` like `parseDcapQuote`; failures are not cached) or return
+ * the entry of an identical earlier quote. The entry is shared: callers only read it.
+ */
+export function prepareQuote(input: Uint8Array): PreparedQuote {
+  // Anything but bytes goes to the decoder, which names the problem.
+  if (!(input instanceof Uint8Array)) return prepare(input);
+  return preparedQuotes.getOrSet(input, prepare);
+}
