@@ -12,6 +12,7 @@ import { allZero, hex, type Context, type PckInfo } from "./context.ts";
 import { leafExtensions, splitPemChainCached, type SplitChain } from "./pck.ts";
 import type { PreparedQuote } from "./prepared-quote.ts";
 import { ATT_KEY_TYPE_ECDSA_P256, CERT_DATA_PCK_CHAIN, INTEL_QE_VENDOR_ID } from "./quote.ts";
+import { namesOf } from "./check-names.ts";
 
 /**
  * Imported attestation keys by their exact 64 bytes. Importing a P-256 point (OpenSSL decodes and
@@ -65,27 +66,36 @@ function attestationKeyBound(attKey: Uint8Array, authData: Uint8Array, reportDat
   return bound;
 }
 
+/** The quote's PEM chain split into DERs, or the reason it cannot be (re-reported on every verification). */
+function splitOrError(pem: Uint8Array): SplitChain | { error: string } {
+  try {
+    return splitPemChainCached(pem);
+  } catch (error) {
+    return { error: (error as Error).message };
+  }
+}
+
 export function checkHeader(ctx: Context, prepared: PreparedQuote): void {
   const { log, p } = ctx;
   const q = prepared.q;
   // dcap-qvl verify_impl: SGX quotes are v3, TDX quotes v4 or v5.
   const versions = p === "tdx" ? [4, 5] : [3];
   log.expect(
-    `${p}.header.version`,
+    namesOf(p)["header.version"],
     versions.includes(q.header.version),
     versions.join(" or "),
     String(q.header.version),
   );
   log.expect(
-    `${p}.header.att_key_type`,
+    namesOf(p)["header.att_key_type"],
     q.header.attKeyType === ATT_KEY_TYPE_ECDSA_P256,
     "2 (ECDSA P-256)",
     String(q.header.attKeyType),
   );
-  log.expect(`${p}.header.qe_vendor_id`, prepared.intelVendor, INTEL_QE_VENDOR_ID, prepared.vendorHex);
+  log.expect(namesOf(p)["header.qe_vendor_id"], prepared.intelVendor, INTEL_QE_VENDOR_ID, prepared.vendorHex);
   // Real quotes come in fixed buffers padded with zeros (research §4.3): only zero padding is accepted.
   log.expect(
-    `${p}.trailing_bytes`,
+    namesOf(p)["trailing_bytes"],
     prepared.trailingZero,
     "only zero bytes after the quote",
     `${q.trailing.length} bytes, not all zero`,
@@ -110,24 +120,22 @@ export function checkSignatures(ctx: Context, prepared: PreparedQuote): PckInfo 
   let pck: PckInfo | undefined;
   if (
     log.expect(
-      `${p}.pck.cert_data_type`,
+      namesOf(p)["pck.cert_data_type"],
       cd.pckCertDataType === CERT_DATA_PCK_CHAIN,
       "5 (PCK certificate chain)",
       String(cd.pckCertDataType),
     )
   ) {
-    let split: SplitChain | undefined;
-    try {
-      split = splitPemChainCached(cd.pckCertData);
-    } catch (error) {
-      log.fail(`${p}.pck.chain`, "a PEM PCK certificate chain", (error as Error).message);
-    }
-    if (split) {
+    prepared.split ??= splitOrError(cd.pckCertData);
+    const split = prepared.split;
+    if ("error" in split) {
+      log.fail(namesOf(p)["pck.chain"], "a PEM PCK certificate chain", split.error);
+    } else {
       const ders = split.ders;
       const chain = verifyChain(ders, ctx.roots, ctx.now, "PCK certificate chain", split.key);
       if (
         log.expect(
-          `${p}.pck.chain`,
+          namesOf(p)["pck.chain"],
           chain.ok,
           "PCK chain to a pinned Intel SGX root, valid now",
           chain.reason ?? "ok",
@@ -137,15 +145,19 @@ export function checkSignatures(ctx: Context, prepared: PreparedQuote): PckInfo 
         const root = chain.root!;
         const shape = chainShape(chain.certs, root, "pck", () => pckChainShape(chain.certs, root));
         if (shape)
-          log.fail(`${p}.pck.chain_shape`, "PCK leaf ← Intel SGX PCK Platform/Processor CA ← root", shape);
+          log.fail(
+            namesOf(p)["pck.chain_shape"],
+            "PCK leaf ← Intel SGX PCK Platform/Processor CA ← root",
+            shape,
+          );
         try {
           const ext = leafExtensions(split);
           pck = { ext, leaf: chain.certs[0]! };
           if (chain.certs.length > 1) pck.issuer = { cert: chain.certs[1]!, der: ders[1]! };
-          log.pass(`${p}.pck.extensions`);
+          log.pass(namesOf(p)["pck.extensions"]);
         } catch (error) {
           log.fail(
-            `${p}.pck.extensions`,
+            namesOf(p)["pck.extensions"],
             "Intel SGX extensions in the PCK certificate",
             (error as Error).message,
           );
@@ -155,22 +167,34 @@ export function checkSignatures(ctx: Context, prepared: PreparedQuote): PckInfo 
   }
   if (pck) {
     const ok = verifyP256Sha256Der(cd.qeReport.raw, pck.leaf.publicKey, prepared.qeReportSignatureDer);
-    log.expect(`${p}.qe_report.signature`, ok, "QE report signed by the PCK key", ok ? "valid" : "invalid");
+    log.expect(
+      namesOf(p)["qe_report.signature"],
+      ok,
+      "QE report signed by the PCK key",
+      ok ? "valid" : "invalid",
+    );
   } else {
-    log.fail(`${p}.qe_report.signature`, "QE report signed by the PCK key", "no verified PCK certificate");
+    log.fail(
+      namesOf(p)["qe_report.signature"],
+      "QE report signed by the PCK key",
+      "no verified PCK certificate",
+    );
   }
   // The QE vouches for the attestation key: REPORT_DATA = SHA-256(attestation key ‖ QE auth data) ‖ 32 zero bytes.
   const rd = cd.qeReport.reportData;
-  if (attestationKeyBound(q.attestationKey, cd.qeAuthData, rd)) {
-    log.pass(`${p}.qe_report.binding`);
+  prepared.keyBound ??= attestationKeyBound(q.attestationKey, cd.qeAuthData, rd);
+  if (prepared.keyBound) {
+    log.pass(namesOf(p)["qe_report.binding"]);
   } else {
     const digest = createHash("sha256").update(q.attestationKey).update(cd.qeAuthData).digest();
-    log.fail(`${p}.qe_report.binding`, `QE REPORT_DATA = ${digest.toString("hex")} ‖ 00…`, hex(rd));
+    log.fail(namesOf(p)["qe_report.binding"], `QE REPORT_DATA = ${digest.toString("hex")} ‖ 00…`, hex(rd));
   }
-  const attKey = p256Key(q.attestationKey);
-  const sigOk = attKey !== undefined && verifyP256Sha256Der(q.signedRegion, attKey, prepared.quoteSignatureDer);
+  if (prepared.attestationKey === undefined) prepared.attestationKey = p256Key(q.attestationKey) ?? null;
+  const attKey = prepared.attestationKey ?? undefined;
+  const sigOk =
+    attKey !== undefined && verifyP256Sha256Der(q.signedRegion, attKey, prepared.quoteSignatureDer);
   log.expect(
-    `${p}.quote.signature`,
+    namesOf(p)["quote.signature"],
     sigOk,
     "quote signed by the attestation key",
     attKey ? (sigOk ? "valid" : "invalid") : "attestation key is not a P-256 point",

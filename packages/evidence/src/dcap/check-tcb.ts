@@ -13,9 +13,22 @@ import { verifyCollateral, type VerifiedCollateral } from "./collateral-verify.t
 import { hex, type Context, type PckInfo } from "./context.ts";
 import type { PckExtensions } from "./pck.ts";
 import { certificateSerial } from "./crl.ts";
-import { BODY_TD_REPORT15, type DcapQuote, type TdReport } from "./quote.ts";
-import { asTcbStatus, convergeTcbStatus, evaluateQeIdentity } from "./tcb-info.ts";
-import { checkForRelaunch, evaluatePlatformFor, type PlatformEvaluation } from "./tcb-status.ts";
+import { BODY_TD_REPORT15, type DcapQuote, type EnclaveReport, type TdReport } from "./quote.ts";
+import {
+  asTcbStatus,
+  convergeTcbStatus,
+  evaluateQeIdentity,
+  type EnclaveIdentity,
+  type QeIdentityEvaluation,
+  type TcbInfo,
+} from "./tcb-info.ts";
+import {
+  checkForRelaunch,
+  evaluatePlatformFor,
+  type PlatformEvaluation,
+  type TdTcbFields,
+} from "./tcb-status.ts";
+import { checkName, namesOf } from "./check-names.ts";
 
 /** Root key ids by root certificate (immutable, so identity is content): the key export is costly. */
 const rootKeyIds = new IdentityMemo<X509Certificate, string>();
@@ -37,6 +50,53 @@ function platformIds(ext: PckExtensions): { fmspc: string; pceId: string } {
   return platformIdHex.getOrSet(ext, () => ({ fmspc: hex(ext.fmspc), pceId: hex(ext.pceId) }));
 }
 
+/**
+ * QE identity evaluations per parsed QE identity (cached, never modified) and per QE report of a
+ * decoded quote (views into the private copy verification decodes from: never modified either).
+ */
+const qeEvaluations = new IdentityMemo<EnclaveIdentity, WeakMap<EnclaveReport, QeIdentityEvaluation>>();
+
+function qeEvaluation(identity: EnclaveIdentity, qe: EnclaveReport): QeIdentityEvaluation {
+  const byReport = qeEvaluations.getOrSet(identity, () => new WeakMap());
+  let ev = byReport.get(qe);
+  if (ev === undefined) {
+    ev = evaluateQeIdentity(identity, qe);
+    byReport.set(qe, ev);
+  }
+  return ev;
+}
+
+/**
+ * TDX platform evaluations per parsed tcbInfo and PCK extensions (both cached, never modified) and per
+ * TEE_TCB_SVN view of a decoded quote (verification decodes from a private copy that never changes,
+ * and the view's neighbours MRSIGNER_SEAM and SEAM_ATTRIBUTES are read from the same copy): saves
+ * building `evaluatePlatformFor`'s content key on every verification of the same quote.
+ */
+const tdEvaluations = new IdentityMemo<
+  TcbInfo,
+  WeakMap<PckExtensions, WeakMap<Uint8Array, PlatformEvaluation>>
+>();
+
+function tdEvaluation(
+  info: TcbInfo,
+  ext: PckExtensions,
+  teeTcbSvn: Uint8Array,
+  fields: () => TdTcbFields,
+): PlatformEvaluation {
+  const byExt = tdEvaluations.getOrSet(info, () => new WeakMap());
+  let bySvn = byExt.get(ext);
+  if (bySvn === undefined) {
+    bySvn = new WeakMap();
+    byExt.set(ext, bySvn);
+  }
+  let evaluation = bySvn.get(teeTcbSvn);
+  if (evaluation === undefined) {
+    evaluation = evaluatePlatformFor(info, ext, fields());
+    bySvn.set(teeTcbSvn, evaluation);
+  }
+  return evaluation;
+}
+
 export interface TcbOutcome {
   status: TcbStatus;
   advisoryIds: string[];
@@ -49,7 +109,7 @@ export function checkCollateral(ctx: Context, q: DcapQuote, pck: PckInfo | undef
   const missing = missingCollateral(c);
   if (missing.length > 0) {
     log.fail(
-      `${p}.collateral.missing`,
+      namesOf(p)["collateral.missing"],
       "tcbInfo, qeIdentity, rootCaCrl and pckCrl (with signatures and issuer chains)",
       `missing: ${missing.join(", ")}`,
     );
@@ -58,7 +118,7 @@ export function checkCollateral(ctx: Context, q: DcapQuote, pck: PckInfo | undef
   const shapeError = collateralShapeError(c);
   if (shapeError) {
     log.fail(
-      `${p}.collateral.format`,
+      namesOf(p)["collateral.format"],
       "DcapCollateral: JSON texts and PEM chains as strings, CRLs as bytes",
       shapeError,
     );
@@ -73,7 +133,7 @@ export function checkCollateral(ctx: Context, q: DcapQuote, pck: PckInfo | undef
       .filter((s) => revokedSet.has(certificateSerial(s.cert)))
       .map((s) => ({ what: s.what, serial: s.cert.serialNumber }));
     log.expect(
-      `${p}.collateral.ca_revocation`,
+      namesOf(p)["collateral.ca_revocation"],
       revoked.length === 0,
       "no intermediate CA revoked by the root CA CRL",
       revoked.map((r) => `${r.what} ${r.serial}`).join(", "),
@@ -82,7 +142,7 @@ export function checkCollateral(ctx: Context, q: DcapQuote, pck: PckInfo | undef
   if (v.pckCrl && pck) {
     const serial = pck.leaf.serialNumber;
     log.expect(
-      `${p}.pck.revocation`,
+      namesOf(p)["pck.revocation"],
       !v.pckCrl.revoked.has(certificateSerial(pck.leaf)),
       "PCK certificate not on the PCK CRL",
       `serial ${serial} revoked`,
@@ -100,13 +160,13 @@ export function checkCollateral(ctx: Context, q: DcapQuote, pck: PckInfo | undef
     const info = v.tcbInfo;
     const { fmspc, pceId } = platformIds(pck.ext);
     const fmOk = log.expect(
-      `${p}.tcb.fmspc`,
+      namesOf(p)["tcb.fmspc"],
       fmspc === info.fmspc.toLowerCase(),
       info.fmspc.toLowerCase(),
       fmspc,
     );
     const peOk = log.expect(
-      `${p}.tcb.pce_id`,
+      namesOf(p)["tcb.pce_id"],
       pceId === info.pceId.toLowerCase(),
       info.pceId.toLowerCase(),
       pceId,
@@ -118,31 +178,34 @@ export function checkCollateral(ctx: Context, q: DcapQuote, pck: PckInfo | undef
         mrSignerSeam: td!.mrSignerSeam,
         seamAttributes: td!.seamAttributes,
       });
-      launch = evaluatePlatformFor(info, pck.ext, td ? tdFields(td.teeTcbSvn) : undefined);
-      if (launch.platformStatus) log.pass(`${p}.tcb.level`, launch.platformStatus);
-      if (launch.moduleDetail) log.pass(`${p}.tdx_module.identity`, launch.moduleDetail);
+      launch = td
+        ? tdEvaluation(info, pck.ext, td.teeTcbSvn, () => tdFields(td.teeTcbSvn))
+        : evaluatePlatformFor(info, pck.ext);
+      if (launch.platformStatus) log.pass(namesOf(p)["tcb.level"], launch.platformStatus);
+      if (launch.moduleDetail) log.pass(namesOf(p)["tdx_module.identity"], launch.moduleDetail);
       if (launch.unsupported) {
         const expected =
           launch.unsupported.check === "tcb.level"
             ? "a TCB level the platform meets"
             : "the TDX module matching a tcbInfo module identity";
-        log.fail(`${p}.${launch.unsupported.check}`, expected, launch.unsupported.reason);
+        log.fail(checkName(p, launch.unsupported.check), expected, launch.unsupported.reason);
         evaluable = false;
       }
       tcbDate = launch.tcbDate;
       for (const a of launch.advisoryIds) advisory.add(a);
       // TD 1.5: the TCB the platform runs now (TEE_TCB_SVN2) decides whether a relaunch is advised.
       if (td?.teeTcbSvn2 && q.bodyType === BODY_TD_REPORT15 && !launch.unsupported) {
-        current = evaluatePlatformFor(info, pck.ext, tdFields(td.teeTcbSvn2));
+        const svn2 = td.teeTcbSvn2;
+        current = tdEvaluation(info, pck.ext, svn2, () => tdFields(svn2));
         if (current.unsupported) {
           log.fail(
-            `${p}.tcb.current_level`,
+            namesOf(p)["tcb.current_level"],
             "TEE_TCB_SVN2 meeting a TCB level and module identity",
             current.unsupported.reason,
           );
           evaluable = false;
         } else {
-          log.pass(`${p}.tcb.current_level`, current.platformStatus);
+          log.pass(namesOf(p)["tcb.current_level"], current.platformStatus);
         }
       }
     } else {
@@ -155,21 +218,21 @@ export function checkCollateral(ctx: Context, q: DcapQuote, pck: PckInfo | undef
   let qeStatus: TcbStatus | undefined;
   if (v.qeIdentity) {
     const qe = q.certification.qeReport;
-    const ev = evaluateQeIdentity(v.qeIdentity, qe);
+    const ev = qeEvaluation(v.qeIdentity, qe);
     const matched = log.expect(
-      `${p}.qe_identity.match`,
+      namesOf(p)["qe_identity.match"],
       ev.mismatches.length === 0,
       "QE matching the signed QE identity",
       `mismatch: ${ev.mismatches.join(", ")}`,
     );
     if (!matched) evaluable = false;
     if (ev.level) {
-      log.pass(`${p}.qe_identity.tcb_level`, ev.level.tcbStatus);
+      log.pass(namesOf(p)["qe_identity.tcb_level"], ev.level.tcbStatus);
       qeStatus = asTcbStatus(ev.level.tcbStatus);
       for (const a of ev.level.advisoryIDs) advisory.add(a);
     } else {
       log.fail(
-        `${p}.qe_identity.tcb_level`,
+        namesOf(p)["qe_identity.tcb_level"],
         "a QE identity TCB level the QE meets",
         `QE ISVSVN ${qe.isvSvn} below every level`,
       );
@@ -185,7 +248,7 @@ export function checkCollateral(ctx: Context, q: DcapQuote, pck: PckInfo | undef
     status = converge(launch);
     if (current?.platformStatus) status = checkForRelaunch(status, converge(current));
     log.expect(
-      `${p}.tcb.status`,
+      namesOf(p)["tcb.status"],
       status !== "Revoked" && status !== "Unknown",
       "a TCB status other than Revoked",
       status,
@@ -200,11 +263,10 @@ export function checkCollateral(ctx: Context, q: DcapQuote, pck: PckInfo | undef
   };
   if (tcbDate) supp.tcbDate = tcbDate;
   if (v.issueDates.length) {
-    supp.earliestIssueDate = new Date(Math.min(...v.issueDates.map((d) => d.getTime())));
-    supp.latestIssueDate = new Date(Math.max(...v.issueDates.map((d) => d.getTime())));
+    supp.earliestIssueDate = Math.min(...v.issueDates);
+    supp.latestIssueDate = Math.max(...v.issueDates);
   }
-  if (v.expirationDates.length)
-    supp.earliestExpirationDate = new Date(Math.min(...v.expirationDates.map((d) => d.getTime())));
+  if (v.expirationDates.length) supp.earliestExpirationDate = Math.min(...v.expirationDates);
   if (v.pckCrl?.crlNumber !== undefined) supp.pckCrlNum = v.pckCrl.crlNumber;
   if (v.rootCrl?.crlNumber !== undefined) supp.rootCaCrlNum = v.rootCrl.crlNumber;
   if (v.tcbInfo) supp.tcbEvalNum = v.tcbInfo.tcbEvaluationDataNumber;

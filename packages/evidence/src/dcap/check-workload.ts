@@ -1,6 +1,7 @@
 /** Workload policy checks: debug TDs/enclaves, TD attributes, MR_SERVICETD, REPORT_DATA (research §8 step 23). */
 import { allZero, hex, type Context } from "./context.ts";
 import type { DcapQuote } from "./quote.ts";
+import { checkName, namesOf } from "./check-names.ts";
 
 /** TD_ATTRIBUTES bits that must be zero: 7:1 (TUD reserved), 27:8, 29, 62:32 (dcap-qvl TDAttributes::parse). */
 const TD_ATTRIBUTES_RESERVED = ((): bigint => {
@@ -20,25 +21,27 @@ export function checkWorkload(ctx: Context, q: DcapQuote): void {
   let reportData: Uint8Array;
   if (q.body.kind === "sgx") {
     const debug = (q.body.attributes[0]! & SGX_ATTRIBUTE_DEBUG) !== 0;
-    if (debug && options.allowDebug) log.pass(`${p}.debug`, "debug enclave allowed by options.allowDebug");
-    else log.expect(`${p}.debug`, !debug, "a production enclave (ATTRIBUTES.DEBUG = 0)", "debug enclave");
+    if (debug && options.allowDebug)
+      log.pass(namesOf(p)["debug"], "debug enclave allowed by options.allowDebug");
+    else
+      log.expect(namesOf(p)["debug"], !debug, "a production enclave (ATTRIBUTES.DEBUG = 0)", "debug enclave");
     reportData = q.body.reportData;
   } else {
     const ta = q.body.tdAttributes;
     const attrs = new DataView(ta.buffer, ta.byteOffset, ta.byteLength).getBigUint64(0, true);
     const debug = (attrs & 1n) === 1n;
-    if (debug && options.allowDebug) log.pass(`${p}.debug`, "debug TD allowed by options.allowDebug");
-    else log.expect(`${p}.debug`, !debug, "a production TD (TD_ATTRIBUTES.DEBUG = 0)", "debug TD");
+    if (debug && options.allowDebug) log.pass(namesOf(p)["debug"], "debug TD allowed by options.allowDebug");
+    else log.expect(namesOf(p)["debug"], !debug, "a production TD (TD_ATTRIBUTES.DEBUG = 0)", "debug TD");
     const reserved = attrs & TD_ATTRIBUTES_RESERVED;
     log.expect(
-      `${p}.td_attributes.reserved`,
+      namesOf(p)["td_attributes.reserved"],
       reserved === 0n,
       "reserved TD_ATTRIBUTES bits zero",
       `0x${reserved.toString(16)}`,
     );
     if (options.requireSeptVeDisable) {
       log.expect(
-        `${p}.td_attributes.sept_ve_disable`,
+        namesOf(p)["td_attributes.sept_ve_disable"],
         (attrs & SEPT_VE_DISABLE) !== 0n,
         "SEPT_VE_DISABLE set",
         "not set",
@@ -46,7 +49,7 @@ export function checkWorkload(ctx: Context, q: DcapQuote): void {
     }
     if (q.body.mrServiceTd && !options.allowMrServiceTd) {
       log.expect(
-        `${p}.mr_service_td`,
+        namesOf(p)["mr_service_td"],
         allZero(q.body.mrServiceTd),
         "MR_SERVICETD all zero (no service TD bound)",
         hex(q.body.mrServiceTd),
@@ -59,13 +62,13 @@ export function checkWorkload(ctx: Context, q: DcapQuote): void {
     const want = Buffer.alloc(64);
     Buffer.from(options.expectedReportData).copy(want, 0, 0, 64);
     const ok = options.expectedReportData.length <= 64 && Buffer.compare(want, Buffer.from(reportData)) === 0;
-    log.expect(`${p}.report_data`, ok, want.toString("hex"), hex(reportData));
+    log.expect(namesOf(p)["report_data"], ok, want.toString("hex"), hex(reportData));
   }
 }
 
 function expectBytes(ctx: Context, name: string, want: Uint8Array | undefined, got: Uint8Array): void {
   if (want === undefined) return;
-  ctx.log.expect(`${ctx.p}.${name}`, Buffer.from(want).equals(Buffer.from(got)), hex(want), hex(got));
+  ctx.log.expect(checkName(ctx.p, name), Buffer.from(want).equals(Buffer.from(got)), hex(want), hex(got));
 }
 
 /** Compares the measured identity with the expected values the caller gave (F11 of research §6). */
@@ -78,13 +81,18 @@ function checkExpectedValues(ctx: Context, q: DcapQuote): void {
     expectBytes(ctx, "mr_signer", want.mrSigner, b.mrSigner);
     if (want.isvProdId !== undefined)
       ctx.log.expect(
-        `${ctx.p}.isv_prod_id`,
+        namesOf(ctx.p)["isv_prod_id"],
         b.isvProdId === want.isvProdId,
         `${want.isvProdId}`,
         `${b.isvProdId}`,
       );
     if (want.minIsvSvn !== undefined)
-      ctx.log.expect(`${ctx.p}.isv_svn`, b.isvSvn >= want.minIsvSvn, `≥ ${want.minIsvSvn}`, `${b.isvSvn}`);
+      ctx.log.expect(
+        namesOf(ctx.p)["isv_svn"],
+        b.isvSvn >= want.minIsvSvn,
+        `≥ ${want.minIsvSvn}`,
+        `${b.isvSvn}`,
+      );
     return;
   }
   expectBytes(ctx, "mr_td", want.mrTd, b.mrTd);

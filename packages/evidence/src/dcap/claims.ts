@@ -198,9 +198,10 @@ export interface SupplementalClaims {
   collateralExpired: boolean;
   advisoryIds: string[];
   tcbDate?: string;
-  earliestIssueDate?: Date;
-  latestIssueDate?: Date;
-  earliestExpirationDate?: Date;
+  /** Dates in epoch milliseconds. */
+  earliestIssueDate?: number;
+  latestIssueDate?: number;
+  earliestExpirationDate?: number;
   pckCrlNum?: number;
   rootCaCrlNum?: number;
   tcbEvalNum?: number;
@@ -214,28 +215,40 @@ const SGX_TYPES = ["Standard", "Scalable", "Scalable with Integrity"];
 const formatted = new Map<number, string>();
 
 /** RFC 3339 without milliseconds, as Trustee formats supplemental dates. */
-function rfc3339(d: Date): string {
-  const ms = d.getTime();
+function rfc3339(ms: number): string {
   let s = formatted.get(ms);
   if (s === undefined) {
-    s = d.toISOString().replace(/\.\d{3}Z$/, "Z");
+    s = new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
     if (formatted.size >= 1024) formatted.clear();
     formatted.set(ms, s);
   }
   return s;
 }
 
+/** Hex PPIDs per (cached, never modified) PCK extensions object. */
+const ppids = new WeakMap<PckExtensions, string>();
+
+function ppidHex(pck: PckExtensions): string {
+  let id = ppids.get(pck);
+  if (id === undefined) {
+    id = hex(pck.ppid);
+    ppids.set(pck, id);
+  }
+  return id;
+}
+
 export function supplementalClaims(s: SupplementalClaims): Claims {
   const out: Claims = {};
-  if (s.earliestIssueDate) out["earliest_issue_date"] = rfc3339(s.earliestIssueDate);
-  if (s.latestIssueDate) out["latest_issue_date"] = rfc3339(s.latestIssueDate);
-  if (s.earliestExpirationDate) out["earliest_expiration_date"] = rfc3339(s.earliestExpirationDate);
+  if (s.earliestIssueDate !== undefined) out["earliest_issue_date"] = rfc3339(s.earliestIssueDate);
+  if (s.latestIssueDate !== undefined) out["latest_issue_date"] = rfc3339(s.latestIssueDate);
+  if (s.earliestExpirationDate !== undefined)
+    out["earliest_expiration_date"] = rfc3339(s.earliestExpirationDate);
   if (s.tcbDate) out["tcb_date"] = s.tcbDate;
   if (s.pckCrlNum !== undefined) out["pck_crl_num"] = s.pckCrlNum;
   if (s.rootCaCrlNum !== undefined) out["root_ca_crl_num"] = s.rootCaCrlNum;
   if (s.tcbEvalNum !== undefined) out["tcb_eval_num"] = s.tcbEvalNum;
   if (s.pck) {
-    out["platform_provider_id"] = hex(s.pck.ppid);
+    out["platform_provider_id"] = ppidHex(s.pck);
     out["sgx_type"] = SGX_TYPES[s.pck.sgxType] ?? `Unknown (${s.pck.sgxType})`;
     if (s.pck.sgxType > 0) {
       out["is_dynamic_platform"] = s.pck.dynamicPlatform === true;

@@ -15,6 +15,7 @@ import { crlSignedBy, parseCrl, type ParsedCrl } from "./crl.ts";
 import { DcapFormatError } from "./errors.ts";
 import { splitPemTextCached, type SplitChain } from "./pck.ts";
 import { parseEnclaveIdentity, parseTcbInfo, type EnclaveIdentity, type TcbInfo } from "./tcb-info.ts";
+import { namesOf } from "./check-names.ts";
 
 /**
  * Verdicts of collateral signatures, keyed by the signed text itself. An entry answers only for the
@@ -66,9 +67,9 @@ export interface VerifiedCollateral {
   pckCrl?: ParsedCrl;
   /** Roots the collateral chains ended in (to detect simulated collateral). */
   roots: IntelTrustRoot[];
-  /** Every issue/expiry date seen (Trustee's earliest/latest issue and expiration claims). */
-  issueDates: Date[];
-  expirationDates: Date[];
+  /** Every issue/expiry date seen, in epoch ms (Trustee's earliest/latest issue and expiration claims). */
+  issueDates: number[];
+  expirationDates: number[];
   /** True when every piece was fresh at `now` (Trustee's collateral_expiration_status "0"). */
   fresh: boolean;
   /** The CA certificates collateral was signed with (their serials are checked against the root CRL). */
@@ -88,8 +89,8 @@ function freshness(
   now: Date,
   out: VerifiedCollateral,
 ): void {
-  if (issue) out.issueDates.push(issue);
-  if (next) out.expirationDates.push(next);
+  if (issue) out.issueDates.push(issue.getTime());
+  if (next) out.expirationDates.push(next.getTime());
   const ok =
     issue !== undefined &&
     next !== undefined &&
@@ -198,7 +199,7 @@ export function verifyCollateral(
     fresh: true,
     intermediates: [],
   };
-  const p = `${tee}.collateral`;
+  const n = namesOf(tee);
 
   if (c.tcbInfo && c.tcbInfoSignature && c.tcbInfoIssuerChain) {
     const signer = signerOf(
@@ -207,14 +208,14 @@ export function verifyCollateral(
       now,
       "TCB info issuer chain",
       log,
-      `${p}.tcb_info.chain`,
+      n["collateral.tcb_info.chain"],
       out,
     );
     if (signer) {
       const sigOk = jsonSignatureValid(c.tcbInfo, c.tcbInfoSignature, signer);
       if (
         log.expect(
-          `${p}.tcb_info.signature`,
+          n["collateral.tcb_info.signature"],
           sigOk,
           "ECDSA P-256 signature by the TCB signing key over the exact tcbInfo bytes",
           sigOk ? "valid" : "invalid",
@@ -228,7 +229,7 @@ export function verifyCollateral(
             tee === "tdx" ? info.id === "TDX" && info.version >= 3 : info.id === "SGX" && info.version >= 2;
           if (
             log.expect(
-              `${p}.tcb_info.id`,
+              n["collateral.tcb_info.id"],
               idOk,
               tee === "tdx" ? "id TDX, version ≥ 3" : "id SGX, version ≥ 2",
               `id ${info.id}, version ${info.version}`,
@@ -236,9 +237,9 @@ export function verifyCollateral(
           ) {
             out.tcbInfo = info;
           }
-          freshness(log, `${p}.tcb_info.freshness`, parsed.issue, parsed.next, now, out);
+          freshness(log, n["collateral.tcb_info.freshness"], parsed.issue, parsed.next, now, out);
         } catch (error) {
-          log.fail(`${p}.tcb_info.format`, "a well-formed tcbInfo", (error as Error).message);
+          log.fail(n["collateral.tcb_info.format"], "a well-formed tcbInfo", (error as Error).message);
         }
       }
     }
@@ -251,14 +252,14 @@ export function verifyCollateral(
       now,
       "QE identity issuer chain",
       log,
-      `${p}.qe_identity.chain`,
+      n["collateral.qe_identity.chain"],
       out,
     );
     if (signer) {
       const sigOk = jsonSignatureValid(c.qeIdentity, c.qeIdentitySignature, signer);
       if (
         log.expect(
-          `${p}.qe_identity.signature`,
+          n["collateral.qe_identity.signature"],
           sigOk,
           "ECDSA P-256 signature over the exact enclaveIdentity bytes",
           sigOk ? "valid" : "invalid",
@@ -270,10 +271,14 @@ export function verifyCollateral(
           );
           const id = parsed.doc;
           const want = tee === "tdx" ? "TD_QE" : "QE";
-          if (log.expect(`${p}.qe_identity.id`, id.id === want, want, id.id)) out.qeIdentity = id;
-          freshness(log, `${p}.qe_identity.freshness`, parsed.issue, parsed.next, now, out);
+          if (log.expect(n["collateral.qe_identity.id"], id.id === want, want, id.id)) out.qeIdentity = id;
+          freshness(log, n["collateral.qe_identity.freshness"], parsed.issue, parsed.next, now, out);
         } catch (error) {
-          log.fail(`${p}.qe_identity.format`, "a well-formed enclaveIdentity", (error as Error).message);
+          log.fail(
+            n["collateral.qe_identity.format"],
+            "a well-formed enclaveIdentity",
+            (error as Error).message,
+          );
         }
       }
     }
@@ -286,7 +291,7 @@ export function verifyCollateral(
       const signer = roots.find((r) => crlSignedBy(crl, r.cert));
       if (
         log.expect(
-          `${p}.root_crl.signature`,
+          n["collateral.root_crl.signature"],
           signer !== undefined,
           "root CA CRL signed by a pinned Intel root",
           signer ? "valid" : "not signed by a pinned root",
@@ -294,10 +299,10 @@ export function verifyCollateral(
       ) {
         out.rootCrl = crl;
         out.roots.push(signer!);
-        freshness(log, `${p}.root_crl.freshness`, crl.thisUpdate, crl.nextUpdate, now, out);
+        freshness(log, n["collateral.root_crl.freshness"], crl.thisUpdate, crl.nextUpdate, now, out);
       }
     } catch (error) {
-      log.fail(`${p}.root_crl.format`, "a DER X.509 CRL", (error as Error).message);
+      log.fail(n["collateral.root_crl.format"], "a DER X.509 CRL", (error as Error).message);
     }
   }
 
@@ -307,17 +312,17 @@ export function verifyCollateral(
       const ok = pckIssuer !== undefined && crlSignedBy(crl, pckIssuer.cert);
       if (
         log.expect(
-          `${p}.pck_crl.signature`,
+          n["collateral.pck_crl.signature"],
           ok,
           "PCK CRL signed by the PCK CA that issued the quote's PCK certificate",
           ok ? "valid" : "signed by another issuer or invalid",
         )
       ) {
         out.pckCrl = crl;
-        freshness(log, `${p}.pck_crl.freshness`, crl.thisUpdate, crl.nextUpdate, now, out);
+        freshness(log, n["collateral.pck_crl.freshness"], crl.thisUpdate, crl.nextUpdate, now, out);
       }
     } catch (error) {
-      log.fail(`${p}.pck_crl.format`, "a DER X.509 CRL", (error as Error).message);
+      log.fail(n["collateral.pck_crl.format"], "a DER X.509 CRL", (error as Error).message);
     }
   }
   return out;

@@ -8,9 +8,11 @@
  * changing its buffer afterwards can neither alter a cached entry nor be answered from one: an entry
  * is used only when all its bytes equal the input (cache.ts `BytesCache`, memcmp).
  */
+import type { KeyObject } from "node:crypto";
 import { allZero, hex } from "./context.ts";
 import { BytesCache, quoteSample } from "./cache.ts";
 import { p256SignatureToDer } from "./ecdsa.ts";
+import type { SplitChain } from "./pck.ts";
 import { INTEL_QE_VENDOR_ID, parseDcapQuote, type DcapQuote } from "./quote.ts";
 
 export interface PreparedQuote {
@@ -24,6 +26,14 @@ export interface PreparedQuote {
   /** `p256SignatureToDer` of the quote signature and of the QE report signature. */
   quoteSignatureDer: Uint8Array | undefined;
   qeReportSignatureDer: Uint8Array | undefined;
+  /**
+   * Filled in by the first verification that needs them (check-quote.ts), then reused: the split PCK
+   * chain (or the message of its DcapFormatError), the imported attestation key (null: not a P-256
+   * point) and whether the QE report binds the attestation key. All are functions of the bytes alone.
+   */
+  split?: SplitChain | { error: string };
+  attestationKey?: KeyObject | null;
+  keyBound?: boolean;
 }
 
 /** Quotes kept: each entry holds a copy of its bytes (about 5 KB for a TDX quote). */

@@ -18,6 +18,7 @@ import type { Context, DcapVerifyOptions } from "./context.ts";
 import { DcapFormatError } from "./errors.ts";
 import { prepareQuote, type PreparedQuote } from "./prepared-quote.ts";
 import type { EnclaveReport, TdReport } from "./quote.ts";
+import { DcapCheckLog, namesOf } from "./check-names.ts";
 
 export type { DcapVerifyOptions } from "./context.ts";
 
@@ -64,7 +65,7 @@ function verifyQuoteUnsafe(
   options: DcapVerifyOptions,
   expectTee: "tdx" | "sgx" | undefined,
 ): VerifyResult {
-  const log = new CheckLog();
+  const log = new DcapCheckLog();
   const now = options.now ?? new Date();
   if (!(now instanceof Date) || Number.isNaN(now.getTime())) {
     log.fail(`${expectTee ?? "dcap"}.options.now`, "a valid Date", String(options.now));
@@ -83,7 +84,7 @@ function verifyQuoteUnsafe(
   } catch (error) {
     const p = expectTee ?? "dcap";
     log.fail(
-      `${p}.format`,
+      namesOf(p)["format"],
       "a well-formed DCAP quote (SGX v3, TDX v4/v5)",
       error instanceof DcapFormatError ? error.message : String(error),
     );
@@ -97,16 +98,16 @@ function verifyQuoteUnsafe(
     };
   }
   const q = prepared.q;
-  log.pass(`${q.tee}.format`);
+  log.pass(namesOf(q.tee)["format"]);
   let roots: IntelTrustRoot[];
   try {
     roots = intelTrustRoots(options.trust);
   } catch (error) {
-    log.fail(`${q.tee}.trust`, "valid Intel root certificates (DER)", String(error));
+    log.fail(namesOf(q.tee)["trust"], "valid Intel root certificates (DER)", String(error));
     roots = [];
   }
   const ctx: Context = { log, p: q.tee, now, roots, options, usedRoots: [] };
-  if (expectTee && expectTee !== q.tee) log.fail(`${expectTee}.tee_type`, expectTee, q.tee);
+  if (expectTee && expectTee !== q.tee) log.fail(namesOf(expectTee)["tee_type"], expectTee, q.tee);
 
   checkHeader(ctx, prepared);
   const pck = checkSignatures(ctx, prepared);
@@ -119,7 +120,7 @@ function verifyQuoteUnsafe(
   if (ctx.usedRoots.some((r) => r.fingerprint !== firstRoot)) {
     const rootFingerprints = new Set(ctx.usedRoots.map((r) => r.fingerprint));
     log.fail(
-      `${q.tee}.trust.single_root`,
+      namesOf(q.tee)["trust.single_root"],
       "quote chain and collateral under one root",
       `${rootFingerprints.size} different roots`,
     );

@@ -108,6 +108,8 @@ export interface CRule {
   isDefault: boolean;
   /** Evaluator cache: every arg pattern is a var or a constant (bound without unification). */
   plainArgs?: boolean;
+  /** Evaluator cache: the definition's equality guards on its args (eval/fn-index.ts). */
+  guards?: unknown;
   loc: Location;
 }
 

@@ -78,11 +78,14 @@ export class Evaluation {
   readonly errors: BuiltinError[] = [];
 
   private cache = new Map<number, Value | null>();
-  private fnCache = new Map<string, Value | null>();
+  /** Function results by rule-node id, then by the call's args (memoKeyOf). */
+  private fnCache = new Map<number, Map<string, Value | null>>();
   private overridden: Set<string> | undefined;
   private fnMocks: Map<string, Mock> | undefined;
   private builtinMocks: Map<string, Mock> | undefined;
   private steps = 0;
+  /** Slots bound by evalBody's continuation-free loop, unbound when their body returns. */
+  private readonly trail: number[] = [];
   private depth = 0;
 
   constructor(o: EvalOptions) {
@@ -105,16 +108,18 @@ export class Evaluation {
   evalBody(lits: CLit[], i: number, f: Frame, k: K): boolean {
     // Literals with at most one solution and no enumeration run in a loop without continuations;
     // the vars they bind are unbound again when the rest of the body returns.
-    let bound: number[] | undefined;
+    // Those slots go on the evaluation's trail (nested bodies unwind theirs first: it is a stack).
+    const trail = this.trail;
+    const mark = trail.length;
     let result: boolean;
     for (; i < lits.length; i++) {
       const r = this.directLit(lits[i]!, f);
       if (r === LIT_MISS) break;
       if (r === LIT_FAIL) {
-        if (bound) for (const slot of bound) f[slot] = undefined;
+        unwind(trail, mark, f);
         return false;
       }
-      if (r >= 0) (bound ??= []).push(r);
+      if (r >= 0) trail.push(r);
     }
     if (i === lits.length) result = k();
     else if (i + 1 === lits.length) result = this.evalLit(lits[i]!, f, k);
@@ -122,7 +127,7 @@ export class Evaluation {
       const next = i + 1;
       result = this.evalLit(lits[i]!, f, () => this.evalBody(lits, next, f, k));
     }
-    if (bound) for (const slot of bound) f[slot] = undefined;
+    unwind(trail, mark, f);
     return result;
   }
 
@@ -244,14 +249,33 @@ export class Evaluation {
         }
         return found ? k() : false;
       }
-      case "somein":
-        return this.evalTerm(e.coll, f, (c) =>
-          iterate(c, (key, val) =>
-            e.key
-              ? this.unifyV(e.key, key, f, () => this.unifyV(e.value, val, f, k))
-              : this.unifyV(e.value, val, f, k),
-          ),
-        );
+      case "somein": {
+        const kt = e.key;
+        const vt = e.value;
+        return this.evalTerm(e.coll, f, (c) => {
+          // `some k, v in xs` with fresh vars (the usual form): bind both slots without
+          // unification closures; each binding is a step, as bind() counts them.
+          if (vt.k === "var" && f[vt.slot] === undefined) {
+            const vs = vt.slot;
+            if (kt === undefined) {
+              return iterate(c, (_key, val) => this.bind(vs, val, f, k));
+            }
+            if (kt.k === "var" && kt.slot !== vs && f[kt.slot] === undefined) {
+              const ks = kt.slot;
+              return iterate(c, (key, val) => {
+                this.step(loc);
+                f[ks] = key;
+                const r = this.bind(vs, val, f, k);
+                f[ks] = undefined;
+                return r;
+              });
+            }
+          }
+          return iterate(c, (key, val) =>
+            kt ? this.unifyV(kt, key, f, () => this.unifyV(vt, val, f, k)) : this.unifyV(vt, val, f, k),
+          );
+        });
+      }
       case "every":
         return this.evalTerm(e.domain, f, (d) => {
           if (!(Array.isArray(d) || d instanceof RObject || d instanceof RSet)) return false;
@@ -713,6 +737,17 @@ export class Evaluation {
           v = lookup(v, key);
         }
         return v;
+      }
+      case "array": {
+        // Literal arrays of direct items (`concat("/", [prefix, x])`): one value, no enumeration.
+        const items = t.items;
+        const out: Value[] = new Array(items.length);
+        for (let i = 0; i < items.length; i++) {
+          const v = this.direct(items[i]!, f);
+          if (v === MISS || v === undefined) return v;
+          out[i] = v;
+        }
+        return out;
       }
       case "call": {
         const fn = t.fn;
@@ -1177,9 +1212,12 @@ export class Evaluation {
     // on every call (regorus, the Kata reference, re-evaluates calls).
     // Only scalar args are keyed: hashing large composite args (Kata passes whole OCI specs) costs
     // more than re-evaluating.
-    const memoKey = this.print || !allScalar(args) ? undefined : memoKeyOf(node.id, args);
+    const memoKey = this.print || !allScalar(args) ? undefined : memoKeyOf(args);
+    let memo: Map<string, Value | null> | undefined;
     if (memoKey !== undefined) {
-      const cached = this.fnCache.get(memoKey);
+      memo = this.fnCache.get(node.id);
+      if (memo === undefined) this.fnCache.set(node.id, (memo = new Map()));
+      const cached = memo.get(memoKey);
       if (cached !== undefined) return cached === null ? undefined : cached;
     }
     const outer = node.activeIn;
@@ -1232,7 +1270,7 @@ export class Evaluation {
       node.activeIn = outer;
       this.depth--;
     }
-    if (memoKey !== undefined) this.fnCache.set(memoKey, result === undefined ? null : result);
+    if (memo !== undefined) memo.set(memoKey!, result === undefined ? null : result);
     return result;
   }
 
@@ -1265,6 +1303,7 @@ export class Evaluation {
   /** Runs a compiled query body; `onSolution` sees the frame for each solution. */
   run(body: CBody, nslots: number, onSolution: (f: Frame) => boolean): void {
     const f: Frame = new Array(nslots);
+    this.trail.length = 0;
     try {
       this.evalBody(this.litsOf(body), 0, f, () => onSolution(f));
     } catch (e) {
@@ -1283,14 +1322,23 @@ function isUnboundVar(t: CTerm, f: Frame): boolean {
   return t.k === "var" && f[t.slot] === undefined;
 }
 
-/** An injective key of a call on scalar args: each arg's canonical key, length-prefixed. */
-function memoKeyOf(id: number, args: readonly Value[]): string {
-  let key = String(id);
+/**
+ * An injective key of scalar args: a single arg's canonical key as is (no new string to hash),
+ * else each arg's key length-prefixed.
+ */
+function memoKeyOf(args: readonly Value[]): string {
+  if (args.length === 1) return keyOf(args[0]!);
+  let key = "";
   for (let i = 0; i < args.length; i++) {
     const k = keyOf(args[i]!);
     key += ":" + k.length + ":" + k;
   }
   return key;
+}
+
+function unwind(trail: number[], mark: number, f: Frame): void {
+  // pop() rather than `length = mark`: truncating by length is a slow runtime call in V8.
+  while (trail.length > mark) f[trail.pop()!] = undefined;
 }
 
 function allScalar(args: readonly Value[]): boolean {
@@ -1308,5 +1356,5 @@ interface WithState {
   fnMocks: Map<string, Mock> | undefined;
   builtinMocks: Map<string, Mock> | undefined;
   cache: Map<number, Value | null>;
-  fnCache: Map<string, Value | null>;
+  fnCache: Map<number, Map<string, Value | null>>;
 }

@@ -109,3 +109,17 @@ out := x if x := f({"t": "b"}) with equal as yes
   );
   assert.equal(e.evalRule("data.m.out"), 1);
 });
+
+test("a host builtin replacing equal is called, not indexed around", () => {
+  const e = new Engine();
+  e.addBuiltin("equal", () => true, 2);
+  e.addPolicy(
+    "h.rego",
+    `package h
+import rego.v1
+f(s) := 1 if s.t == "a"
+out := f({"t": "b"})
+`,
+  );
+  assert.equal(e.evalRule("data.h.out"), 1);
+});

@@ -17,6 +17,7 @@
 import type { CBody, CLit, CRule, CTerm } from "../compile/ir.ts";
 import type { Value } from "../value/value.ts";
 import { fastEquals } from "./equality.ts";
+import { equalBuiltin } from "./internal-builtins.ts";
 import { lookup } from "./values.ts";
 
 /** An operand: the constant `v` when `arg` is -1, else argument `arg` followed by lookups `path`. */
@@ -31,7 +32,6 @@ interface Guard {
   b: Operand;
 }
 
-const guardsByRule = new WeakMap<CRule, readonly Guard[]>();
 const NONE: readonly Guard[] = [];
 
 /**
@@ -53,11 +53,8 @@ export function quietLits(b: CBody): CLit[] {
  * `guards.length` quiet literals, so a caller whose guards passed resumes the body after them.
  */
 export function guardsOf(rule: CRule): readonly Guard[] {
-  let g = guardsByRule.get(rule);
-  if (g === undefined) {
-    g = computeGuards(rule);
-    guardsByRule.set(rule, g);
-  }
+  let g = rule.guards as readonly Guard[] | undefined;
+  if (g === undefined) rule.guards = g = computeGuards(rule);
   return g;
 }
 
@@ -96,7 +93,7 @@ function computeGuards(rule: CRule): readonly Guard[] {
     const e = lit.expr;
     let pair: [CTerm, CTerm] | undefined;
     if (e.k === "unify") pair = [e.a, e.b];
-    else if (e.k === "call" && e.fn.kind === "builtin" && e.fn.name === "equal" && e.args.length === 2) {
+    else if (e.k === "call" && e.fn.kind === "builtin" && e.fn.def === equalBuiltin && e.args.length === 2) {
       pair = [e.args[0]!, e.args[1]!];
     }
     const a = pair && operand(pair[0], argOf);

@@ -41,10 +41,13 @@ function parseModuleBuiltin([file, text]: Value[]): Value {
   }
 }
 
+/** `==` (OPA v1/topdown/comparison.go builtinEqual); function indexing recognises it by identity. */
+export const equalBuiltin: BuiltinDef = { name: "equal", arity: 2, fn: ([a, b]) => fastEquals(a!, b!) };
+
 export const internalBuiltins: BuiltinDef[] = [
   { name: "rego.parse_module", arity: 2, fn: parseModuleBuiltin },
-  // OPA v1/topdown/comparison.go builtinEqual/builtinNotEqual.
-  { name: "equal", arity: 2, fn: ([a, b]) => fastEquals(a!, b!) },
+  // OPA v1/topdown/comparison.go builtinNotEqual.
+  equalBuiltin,
   { name: "neq", arity: 2, fn: ([a, b]) => !fastEquals(a!, b!) },
   { name: "internal.member_2", arity: 2, fn: ([x, c]) => member(x!, c!) },
   { name: "internal.member_3", arity: 3, fn: ([k, v, c]) => memberWithKey(k!, v!, c!) },
