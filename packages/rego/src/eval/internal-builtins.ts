@@ -9,7 +9,7 @@ import { builtinError, operandTypeError, RegoError } from "../errors.ts";
 import { parseModule } from "../syntax/index.ts";
 import { fromJS } from "../value/json.ts";
 import { typeName } from "../value/value.ts";
-import { moduleToJSON } from "./ast-json.ts";
+import { moduleToOPAJSON } from "../syntax/index.ts";
 import { RObject, RSet, type Value } from "../value/value.ts";
 import { lookup } from "./values.ts";
 import { fastEquals } from "./equality.ts";
@@ -34,7 +34,7 @@ function parseModuleBuiltin([file, text]: Value[]): Value {
   if (typeof file !== "string") throw operandTypeError("rego.parse_module", 1, "string", typeName(file!));
   if (typeof text !== "string") throw operandTypeError("rego.parse_module", 2, "string", typeName(text!));
   try {
-    return fromJS(moduleToJSON(parseModule(text, { file })));
+    return fromJS(moduleToOPAJSON(parseModule(text, { file })));
   } catch (e) {
     if (e instanceof RegoError) throw builtinError("rego.parse_module", e.message);
     throw e;
