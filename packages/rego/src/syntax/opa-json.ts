@@ -7,7 +7,8 @@
  */
 import type { Annotations, Body, Expr, Import, Module, Rule, Term } from "./ast.ts";
 
-type JSONValue = null | boolean | number | string | JSONValue[] | { [k: string]: JSONValue };
+/** JSON values; integers beyond 2^53 stay exact as bigint (OPA keeps number text). */
+type JSONValue = null | boolean | number | bigint | string | JSONValue[] | { [k: string]: JSONValue };
 
 export function termToOPAJSON(t: Term): JSONValue {
   switch (t.type) {
@@ -16,8 +17,7 @@ export function termToOPAJSON(t: Term): JSONValue {
     case "boolean":
       return { type: "boolean", value: t.value };
     case "number":
-      // OPA keeps number text (json.Number); a JS number keeps what JSON can carry.
-      return { type: "number", value: typeof t.value === "bigint" ? Number(t.value) : t.value };
+      return { type: "number", value: t.value };
     case "string":
       return { type: "string", value: t.value };
     case "var":
