@@ -7,7 +7,7 @@ import { createHash, type X509Certificate } from "node:crypto";
 import type { TcbStatus } from "../types.ts";
 import type { IntelTrustRoot } from "../intel/roots.ts";
 import { IdentityMemo } from "./cache.ts";
-import { supplementalClaims } from "./claims.ts";
+import type { SupplementalClaims } from "./claims.ts";
 import { collateralShapeError, missingCollateral } from "./collateral.ts";
 import { verifyCollateral, type VerifiedCollateral } from "./collateral-verify.ts";
 import { hex, type Context, type PckInfo } from "./context.ts";
@@ -100,7 +100,8 @@ function tdEvaluation(
 export interface TcbOutcome {
   status: TcbStatus;
   advisoryIds: string[];
-  claims: Record<string, unknown>;
+  /** Trustee's supplemental claims (added by `supplementalClaims`); absent when no collateral was usable. */
+  supplemental?: SupplementalClaims;
 }
 
 export function checkCollateral(ctx: Context, q: DcapQuote, pck: PckInfo | undefined): TcbOutcome {
@@ -114,7 +115,7 @@ export function checkCollateral(ctx: Context, q: DcapQuote, pck: PckInfo | undef
       `missing: ${missing.join(", ")}`,
     );
   }
-  if (!c) return { status: "Unknown", advisoryIds: [], claims: {} };
+  if (!c) return { status: "Unknown", advisoryIds: [] };
   const shapeError = collateralShapeError(c);
   if (shapeError) {
     log.fail(
@@ -122,31 +123,38 @@ export function checkCollateral(ctx: Context, q: DcapQuote, pck: PckInfo | undef
       "DcapCollateral: JSON texts and PEM chains as strings, CRLs as bytes",
       shapeError,
     );
-    return { status: "Unknown", advisoryIds: [], claims: {} };
+    return { status: "Unknown", advisoryIds: [] };
   }
   const v: VerifiedCollateral = verifyCollateral(c, p, ctx.roots, now, log, pck?.issuer);
   ctx.usedRoots.push(...v.roots);
 
   if (v.rootCrl) {
     const revokedSet = v.rootCrl.revoked;
-    const revoked = [...(pck?.issuer ? [{ what: "PCK CA", cert: pck.issuer.cert }] : []), ...v.intermediates]
-      .filter((s) => revokedSet.has(certificateSerial(s.cert)))
-      .map((s) => ({ what: s.what, serial: s.cert.serialNumber }));
-    log.expect(
-      namesOf(p)["collateral.ca_revocation"],
-      revoked.length === 0,
-      "no intermediate CA revoked by the root CA CRL",
-      revoked.map((r) => `${r.what} ${r.serial}`).join(", "),
-    );
+    // Messages are built only on failure (a warm verification formats nothing it does not report).
+    let revoked: string[] | undefined;
+    const candidates = pck?.issuer
+      ? [{ what: "PCK CA", cert: pck.issuer.cert }, ...v.intermediates]
+      : v.intermediates;
+    for (const ca of candidates) {
+      if (revokedSet.has(certificateSerial(ca.cert)))
+        (revoked ??= []).push(`${ca.what} ${ca.cert.serialNumber}`);
+    }
+    if (revoked === undefined) log.pass(namesOf(p)["collateral.ca_revocation"]);
+    else
+      log.fail(
+        namesOf(p)["collateral.ca_revocation"],
+        "no intermediate CA revoked by the root CA CRL",
+        revoked.join(", "),
+      );
   }
   if (v.pckCrl && pck) {
-    const serial = pck.leaf.serialNumber;
-    log.expect(
-      namesOf(p)["pck.revocation"],
-      !v.pckCrl.revoked.has(certificateSerial(pck.leaf)),
-      "PCK certificate not on the PCK CRL",
-      `serial ${serial} revoked`,
-    );
+    if (!v.pckCrl.revoked.has(certificateSerial(pck.leaf))) log.pass(namesOf(p)["pck.revocation"]);
+    else
+      log.fail(
+        namesOf(p)["pck.revocation"],
+        "PCK certificate not on the PCK CRL",
+        `serial ${pck.leaf.serialNumber} revoked`,
+      );
   }
 
   let status: TcbStatus | undefined;
@@ -256,7 +264,7 @@ export function checkCollateral(ctx: Context, q: DcapQuote, pck: PckInfo | undef
   }
   const advisoryIds = [...advisory].sort();
   const finalStatus = status ?? "Unknown";
-  const supp: Parameters<typeof supplementalClaims>[0] = {
+  const supp: SupplementalClaims = {
     tcbStatus: finalStatus,
     collateralExpired: !v.fresh || missing.length > 0,
     advisoryIds,
@@ -273,5 +281,5 @@ export function checkCollateral(ctx: Context, q: DcapQuote, pck: PckInfo | undef
   if (pck) supp.pck = pck.ext;
   const root = ctx.usedRoots[0];
   if (root) supp.rootKeyId = rootKeyId(root);
-  return { status: finalStatus, advisoryIds, claims: supplementalClaims(supp) };
+  return { status: finalStatus, advisoryIds, supplemental: supp };
 }

@@ -68,6 +68,16 @@ test("results of a cached quote are independent objects", () => {
   assert.deepEqual(b, expected);
 });
 
+test("a quote with over 64 KiB of zero padding verifies, decoded afresh each time", () => {
+  const padded = new Uint8Array(TDX.length + 70 * 1024);
+  padded.set(TDX);
+  assert.notEqual(prepareQuote(padded), prepareQuote(padded), "not kept");
+  const r = verifyTdx(padded, { now: TDX_NOW, collateral: TDX_COL });
+  assert.deepEqual(failed(r), []);
+  padded[padded.length - 1] = 1;
+  assert.deepEqual(failed(verifyTdx(padded, { now: TDX_NOW, collateral: TDX_COL })), ["tdx.trailing_bytes"]);
+});
+
 test("a malformed quote is reported on every call, never cached as a success", () => {
   const short = TDX.subarray(0, 600);
   for (let i = 0; i < 2; i++) assert.deepEqual(failed(verifyTdx(short, { now: TDX_NOW })), ["tdx.format"]);

@@ -39,6 +39,13 @@ export interface PreparedQuote {
 /** Quotes kept: each entry holds a copy of its bytes (about 5 KB for a TDX quote). */
 const preparedQuotes = new BytesCache<PreparedQuote, number>(256, quoteSample);
 
+/**
+ * Larger inputs are decoded (from a copy) but not kept, so the cache stays a few MB whatever callers
+ * send. Genuine quotes are 4–8 KB: a PEM PCK chain of three certificates plus at most a few KB of zero
+ * padding (research §4.3, §4.10).
+ */
+const MAX_CACHED_QUOTE_BYTES = 64 * 1024;
+
 function prepare(bytes: Uint8Array): PreparedQuote {
   const q = parseDcapQuote(bytes);
   const vendorHex = hex(q.header.qeVendorId);
@@ -59,5 +66,6 @@ function prepare(bytes: Uint8Array): PreparedQuote {
 export function prepareQuote(input: Uint8Array): PreparedQuote {
   // Anything but bytes goes to the decoder, which names the problem.
   if (!(input instanceof Uint8Array)) return prepare(input);
+  if (input.length > MAX_CACHED_QUOTE_BYTES) return prepare(new Uint8Array(input));
   return preparedQuotes.getOrSet(input, prepare);
 }

@@ -13,7 +13,7 @@ import { intelTrustRoots, type IntelTrustRoot } from "../intel/roots.ts";
 import { checkHeader, checkSignatures } from "./check-quote.ts";
 import { checkCollateral } from "./check-tcb.ts";
 import { checkWorkload } from "./check-workload.ts";
-import { sgxClaims, tdxClaims } from "./claims.ts";
+import { sgxClaims, supplementalClaims, tdxClaims } from "./claims.ts";
 import type { Context, DcapVerifyOptions } from "./context.ts";
 import { DcapFormatError } from "./errors.ts";
 import { prepareQuote, type PreparedQuote } from "./prepared-quote.ts";
@@ -130,7 +130,7 @@ function verifyQuoteUnsafe(
     q.tee === "tdx"
       ? tdxClaims(q, q.body as TdReport, pck?.ext)
       : sgxClaims(q, q.body as EnclaveReport, pck?.ext);
-  Object.assign(claims, tcb.claims);
+  if (tcb.supplemental) supplementalClaims(tcb.supplemental, claims);
   if (simulated) claims["simulated"] = true;
   const result: VerifyResult = {
     tee: q.tee,
