@@ -22,5 +22,5 @@ step("tests", process.execPath, [
   "--test",
   "--test-reporter=spec",
   "--test-concurrency=2",
-  ...(only.length > 0 ? only : ["packages/*/src/**/*.test.ts", "bench/**/*.test.ts"]),
+  ...(only.length > 0 ? only : ["packages/*/src/**/*.test.ts", "bench/**/*.test.ts", "test/**/*.test.ts"]),
 ]);
