@@ -106,27 +106,8 @@ function sampleKey(b: Uint8Array): string {
 }
 
 /**
- * A DCAP quote's bucket selector: its length and every other 4-byte word of its first 1 KiB, mixed
- * into a number. That prefix holds the header, the body (REPORT_DATA carries the verifier's nonce)
- * and the quote signature (at most 770 bytes in: v5 TD 1.5 body), which differs between any two
- * signed quotes. Only a selector, never a verdict: entries are matched by comparing all bytes.
- */
-export function quoteSample(b: Uint8Array): number {
-  const n = b.length;
-  const end = Math.min(n, 1024) - 3;
-  let h = n | 0;
-  for (let i = 0; i < end; i += 8) {
-    const word = b[i]! | (b[i + 1]! << 8) | (b[i + 2]! << 16) | (b[i + 3]! << 24);
-    // Multiplicative mixing (golden-ratio constant, as FxHash / Fibonacci hashing).
-    h = Math.imul(h ^ word, 0x9e3779b1);
-    h ^= h >>> 15;
-  }
-  return h >>> 0;
-}
-
-/**
  * Values derived from bytes that arrive in a new array on every call (the PCK chain inside a quote,
- * the quote itself), found by content: a short sample of the bytes selects a bucket, and an entry is
+ * an extra trust root), found by content: a short sample of the bytes selects a bucket, and an entry is
  * used only when all its bytes are equal (a private copy, compared by memcmp). Cheaper than keying a
  * Map by the whole content: V8 hashes a fresh multi-kilobyte string key character by character on
  * every lookup. `make` receives that private copy: a value may keep views into it, since it never
@@ -135,19 +116,37 @@ export function quoteSample(b: Uint8Array): number {
 export class BytesCache<V, K extends string | number = string> {
   readonly #buckets: BoundedCache<{ bytes: Buffer; value: V }[], K>;
   readonly #sample: (b: Uint8Array) => K;
+  /**
+   * The entry found or made last, tried first with one memcmp: the quotes a verifier sees mostly come
+   * from the same platform, so this skips building the sample key for the common case (issue #2).
+   */
+  #last: { bytes: Buffer; value: V } | undefined;
   constructor(max: number, sample?: (b: Uint8Array) => K) {
     this.#buckets = new BoundedCache(max);
     this.#sample = sample ?? (sampleKey as unknown as (b: Uint8Array) => K);
+    registry.push(this);
   }
   getOrSet(bytes: Uint8Array, make: (copy: Buffer) => V): V {
+    const last = this.#last;
+    if (last !== undefined && last.bytes.equals(bytes)) return last.value;
     const sample = this.#sample(bytes);
     const bucket = this.#buckets.get(sample);
-    if (bucket) for (const entry of bucket) if (entry.bytes.equals(bytes)) return entry.value;
+    if (bucket)
+      for (const entry of bucket)
+        if (entry.bytes.equals(bytes)) {
+          this.#last = entry;
+          return entry.value;
+        }
     const copy = Buffer.from(bytes);
     const value = make(copy);
     const entry = { bytes: copy, value };
     this.#buckets.set(sample, bucket ? [entry, ...bucket.slice(0, BUCKET_MAX - 1)] : [entry]);
+    this.#last = entry;
     return value;
+  }
+  clear(): void {
+    this.#buckets.clear();
+    this.#last = undefined;
   }
 }
 
@@ -174,6 +173,11 @@ export class BytesMemo<V> {
   clear(): void {
     this.#byObject = new WeakMap();
   }
+}
+
+/** Have `clearDcapVerificationCache()` also run `clear` (module-level memos outside these classes). */
+export function registerClearable(clear: () => void): void {
+  registry.push({ clear });
 }
 
 /** Forget every cached parse and signature result (tests, or after a trust-store change). */

@@ -4,7 +4,7 @@
  */
 import { createHash, createPublicKey, type KeyObject, type X509Certificate } from "node:crypto";
 import type { IntelTrustRoot } from "../intel/roots.ts";
-import { BoundedCache, bufferView, bytesKey } from "./cache.ts";
+import { BoundedCache, BytesCache, bufferView, bytesKey, registerClearable } from "./cache.ts";
 import { chainShape, verifyChain } from "./chain.ts";
 import { verifyP256Sha256Der } from "./ecdsa.ts";
 import { commonName, hasIntelName } from "./collateral-verify.ts";
@@ -19,19 +19,14 @@ import { namesOf } from "./check-names.ts";
  * validates it) costs about as much as one ECDSA verify, and a QE keeps its attestation key across
  * quotes, so a warm verifier would otherwise spend a third of its time re-importing the same key.
  */
-const attestationKeyCache = new BoundedCache<KeyObject>(4096);
+const attestationKeyCache = new BytesCache<KeyObject | null>(4096);
 
 /** Raw P-256 x‖y (64 bytes, as in quotes) to a public key; undefined when it is not a curve point. */
 function p256Key(xy: Uint8Array): KeyObject | undefined {
-  const key = bytesKey(xy);
-  const known = attestationKeyCache.get(key);
-  if (known) return known;
-  const imported = importP256(xy);
-  if (imported) attestationKeyCache.set(key, imported);
-  return imported;
+  return attestationKeyCache.getOrSet(xy, importP256) ?? undefined;
 }
 
-function importP256(xy: Uint8Array): KeyObject | undefined {
+function importP256(xy: Uint8Array): KeyObject | null {
   try {
     return createPublicKey({
       key: {
@@ -43,7 +38,7 @@ function importP256(xy: Uint8Array): KeyObject | undefined {
       format: "jwk",
     });
   } catch {
-    return undefined;
+    return null;
   }
 }
 
@@ -53,16 +48,38 @@ function importP256(xy: Uint8Array): KeyObject | undefined {
  */
 const boundKeys = new BoundedCache<true>(4096);
 
+/** The inputs of the binding last found to hold (private copies), compared first: one platform, one QE report. */
+let lastBound: { attKey: Buffer; authData: Buffer; reportData: Buffer } | undefined;
+registerClearable(() => {
+  lastBound = undefined;
+});
+
 function attestationKeyBound(attKey: Uint8Array, authData: Uint8Array, reportData: Uint8Array): boolean {
+  const last = lastBound;
+  if (
+    last !== undefined &&
+    last.attKey.equals(attKey) &&
+    last.authData.equals(authData) &&
+    last.reportData.equals(reportData)
+  )
+    return true;
   const key =
     `${attKey.length},${authData.length},${reportData.length}:` +
     bytesKey(attKey) +
     bytesKey(authData) +
     bytesKey(reportData);
-  if (boundKeys.get(key)) return true;
-  const digest = createHash("sha256").update(attKey).update(authData).digest();
-  const bound = digest.equals(bufferView(reportData.subarray(0, 32))) && allZero(reportData.subarray(32));
-  if (bound) boundKeys.set(key, true);
+  let bound = boundKeys.get(key) === true;
+  if (!bound) {
+    const digest = createHash("sha256").update(attKey).update(authData).digest();
+    bound = digest.equals(bufferView(reportData.subarray(0, 32))) && allZero(reportData.subarray(32));
+    if (bound) boundKeys.set(key, true);
+  }
+  if (bound)
+    lastBound = {
+      attKey: Buffer.from(attKey),
+      authData: Buffer.from(authData),
+      reportData: Buffer.from(reportData),
+    };
   return bound;
 }
 
@@ -92,7 +109,8 @@ export function checkHeader(ctx: Context, prepared: PreparedQuote): void {
     "2 (ECDSA P-256)",
     String(q.header.attKeyType),
   );
-  log.expect(namesOf(p)["header.qe_vendor_id"], prepared.intelVendor, INTEL_QE_VENDOR_ID, prepared.vendorHex);
+  if (prepared.intelVendor) log.pass(namesOf(p)["header.qe_vendor_id"]);
+  else log.fail(namesOf(p)["header.qe_vendor_id"], INTEL_QE_VENDOR_ID, hex(q.header.qeVendorId));
   // Real quotes come in fixed buffers padded with zeros (research §4.3): only zero padding is accepted.
   log.expect(
     namesOf(p)["trailing_bytes"],
@@ -126,8 +144,7 @@ export function checkSignatures(ctx: Context, prepared: PreparedQuote): PckInfo 
       String(cd.pckCertDataType),
     )
   ) {
-    prepared.split ??= splitOrError(cd.pckCertData);
-    const split = prepared.split;
+    const split = splitOrError(cd.pckCertData);
     if ("error" in split) {
       log.fail(namesOf(p)["pck.chain"], "a PEM PCK certificate chain", split.error);
     } else {
@@ -182,15 +199,13 @@ export function checkSignatures(ctx: Context, prepared: PreparedQuote): PckInfo 
   }
   // The QE vouches for the attestation key: REPORT_DATA = SHA-256(attestation key ‖ QE auth data) ‖ 32 zero bytes.
   const rd = cd.qeReport.reportData;
-  prepared.keyBound ??= attestationKeyBound(q.attestationKey, cd.qeAuthData, rd);
-  if (prepared.keyBound) {
+  if (attestationKeyBound(q.attestationKey, cd.qeAuthData, rd)) {
     log.pass(namesOf(p)["qe_report.binding"]);
   } else {
     const digest = createHash("sha256").update(q.attestationKey).update(cd.qeAuthData).digest();
     log.fail(namesOf(p)["qe_report.binding"], `QE REPORT_DATA = ${digest.toString("hex")} ‖ 00…`, hex(rd));
   }
-  if (prepared.attestationKey === undefined) prepared.attestationKey = p256Key(q.attestationKey) ?? null;
-  const attKey = prepared.attestationKey ?? undefined;
+  const attKey = p256Key(q.attestationKey);
   const sigOk =
     attKey !== undefined && verifyP256Sha256Der(q.signedRegion, attKey, prepared.quoteSignatureDer);
   log.expect(

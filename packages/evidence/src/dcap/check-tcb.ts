@@ -13,15 +13,8 @@ import { verifyCollateral, type VerifiedCollateral } from "./collateral-verify.t
 import { hex, type Context, type PckInfo } from "./context.ts";
 import type { PckExtensions } from "./pck.ts";
 import { certificateSerial } from "./crl.ts";
-import { BODY_TD_REPORT15, type DcapQuote, type EnclaveReport, type TdReport } from "./quote.ts";
-import {
-  asTcbStatus,
-  convergeTcbStatus,
-  evaluateQeIdentity,
-  type EnclaveIdentity,
-  type QeIdentityEvaluation,
-  type TcbInfo,
-} from "./tcb-info.ts";
+import { BODY_TD_REPORT15, type DcapQuote, type TdReport } from "./quote.ts";
+import { asTcbStatus, convergeTcbStatus, evaluateQeIdentity } from "./tcb-info.ts";
 import {
   checkForRelaunch,
   evaluatePlatformFor,
@@ -48,53 +41,6 @@ const platformIdHex = new IdentityMemo<PckExtensions, { fmspc: string; pceId: st
 
 function platformIds(ext: PckExtensions): { fmspc: string; pceId: string } {
   return platformIdHex.getOrSet(ext, () => ({ fmspc: hex(ext.fmspc), pceId: hex(ext.pceId) }));
-}
-
-/**
- * QE identity evaluations per parsed QE identity (cached, never modified) and per QE report of a
- * decoded quote (views into the private copy verification decodes from: never modified either).
- */
-const qeEvaluations = new IdentityMemo<EnclaveIdentity, WeakMap<EnclaveReport, QeIdentityEvaluation>>();
-
-function qeEvaluation(identity: EnclaveIdentity, qe: EnclaveReport): QeIdentityEvaluation {
-  const byReport = qeEvaluations.getOrSet(identity, () => new WeakMap());
-  let ev = byReport.get(qe);
-  if (ev === undefined) {
-    ev = evaluateQeIdentity(identity, qe);
-    byReport.set(qe, ev);
-  }
-  return ev;
-}
-
-/**
- * TDX platform evaluations per parsed tcbInfo and PCK extensions (both cached, never modified) and per
- * TEE_TCB_SVN view of a decoded quote (verification decodes from a private copy that never changes,
- * and the view's neighbours MRSIGNER_SEAM and SEAM_ATTRIBUTES are read from the same copy): saves
- * building `evaluatePlatformFor`'s content key on every verification of the same quote.
- */
-const tdEvaluations = new IdentityMemo<
-  TcbInfo,
-  WeakMap<PckExtensions, WeakMap<Uint8Array, PlatformEvaluation>>
->();
-
-function tdEvaluation(
-  info: TcbInfo,
-  ext: PckExtensions,
-  teeTcbSvn: Uint8Array,
-  fields: () => TdTcbFields,
-): PlatformEvaluation {
-  const byExt = tdEvaluations.getOrSet(info, () => new WeakMap());
-  let bySvn = byExt.get(ext);
-  if (bySvn === undefined) {
-    bySvn = new WeakMap();
-    byExt.set(ext, bySvn);
-  }
-  let evaluation = bySvn.get(teeTcbSvn);
-  if (evaluation === undefined) {
-    evaluation = evaluatePlatformFor(info, ext, fields());
-    bySvn.set(teeTcbSvn, evaluation);
-  }
-  return evaluation;
 }
 
 export interface TcbOutcome {
@@ -181,14 +127,13 @@ export function checkCollateral(ctx: Context, q: DcapQuote, pck: PckInfo | undef
     );
     if (fmOk && peOk) {
       const td = q.tee === "tdx" ? (q.body as TdReport) : undefined;
-      const tdFields = (teeTcbSvn: Uint8Array) => ({
+      // evaluatePlatformFor remembers evaluations by the exact TCB fields (the same for every quote of a platform).
+      const tdFields = (teeTcbSvn: Uint8Array): TdTcbFields => ({
         teeTcbSvn,
         mrSignerSeam: td!.mrSignerSeam,
         seamAttributes: td!.seamAttributes,
       });
-      launch = td
-        ? tdEvaluation(info, pck.ext, td.teeTcbSvn, () => tdFields(td.teeTcbSvn))
-        : evaluatePlatformFor(info, pck.ext);
+      launch = evaluatePlatformFor(info, pck.ext, td ? tdFields(td.teeTcbSvn) : undefined);
       if (launch.platformStatus) log.pass(namesOf(p)["tcb.level"], launch.platformStatus);
       if (launch.moduleDetail) log.pass(namesOf(p)["tdx_module.identity"], launch.moduleDetail);
       if (launch.unsupported) {
@@ -204,7 +149,7 @@ export function checkCollateral(ctx: Context, q: DcapQuote, pck: PckInfo | undef
       // TD 1.5: the TCB the platform runs now (TEE_TCB_SVN2) decides whether a relaunch is advised.
       if (td?.teeTcbSvn2 && q.bodyType === BODY_TD_REPORT15 && !launch.unsupported) {
         const svn2 = td.teeTcbSvn2;
-        current = tdEvaluation(info, pck.ext, svn2, () => tdFields(svn2));
+        current = evaluatePlatformFor(info, pck.ext, tdFields(svn2));
         if (current.unsupported) {
           log.fail(
             namesOf(p)["tcb.current_level"],
@@ -226,7 +171,8 @@ export function checkCollateral(ctx: Context, q: DcapQuote, pck: PckInfo | undef
   let qeStatus: TcbStatus | undefined;
   if (v.qeIdentity) {
     const qe = q.certification.qeReport;
-    const ev = qeEvaluation(v.qeIdentity, qe);
+    // A few byte comparisons against the (cached, decoded) QE identity: cheaper than any cache lookup.
+    const ev = evaluateQeIdentity(v.qeIdentity, qe);
     const matched = log.expect(
       namesOf(p)["qe_identity.match"],
       ev.mismatches.length === 0,

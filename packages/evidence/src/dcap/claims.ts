@@ -60,34 +60,16 @@ function platformInstanceId(pck: PckExtensions | undefined): string | undefined 
   return id;
 }
 
-/** The strings and flags of one quote's TDX claims (all derived from its bytes alone). */
-interface TdxClaimText {
-  header: Record<string, string>;
-  body: Record<string, string>;
-  type?: string;
-  size?: string;
-  tdAttributes: Record<string, boolean>;
-  reportData: string;
-  initData: string;
-}
-
 /**
- * Claim text per decoded quote. Verification only passes quotes decoded from a private copy of the
- * bytes (prepared-quote.ts), which never changes, so the quote object's identity stands for its content.
+ * TDX claims as Trustee's tdx/claims.rs at the vectors' commit (78962cd): `quote`, `td_attributes`,
+ * `report_data`, `init_data`, and `platform_instance_id` for Platform-CA PCKs. (`uefi_event_logs`
+ * comes from the CC event log, which this verifier does not parse.) Every call returns new objects
+ * (callers may add to them). Nothing is remembered per quote: a fresh quote is the common case, so the
+ * body is hex-encoded once and each field is a slice of that one string.
  */
-const tdxText = new WeakMap<DcapQuote, TdxClaimText>();
-
-function tdxClaimText(q: DcapQuote, body: TdReport): TdxClaimText {
-  const hex = fieldHex(body.raw);
-  const headerHex = fieldHex(q.header.raw);
-  const header = {
-    version: u16le(q.header.version),
-    att_key_type: u16le(q.header.attKeyType),
-    tee_type: headerHex(q.header.raw.subarray(4, 8)),
-    reserved: headerHex(q.header.reserved),
-    vendor_id: headerHex(q.header.qeVendorId),
-    user_data: headerHex(q.header.userData),
-  };
+export function tdxClaims(q: DcapQuote, body: TdReport, pck?: PckExtensions): Claims {
+  // Header and body are both inside the signed region: one hex encoding serves every field.
+  const hex = fieldHex(q.signedRegion);
   const b: Record<string, string> = {
     tcb_svn: hex(body.teeTcbSvn),
     mr_seam: hex(body.mrSeam),
@@ -109,43 +91,27 @@ function tdxClaimText(q: DcapQuote, body: TdReport): TdxClaimText {
     b["tee_tcb_svn2"] = hex(body.teeTcbSvn2);
     b["mr_servicetd"] = hex(body.mrServiceTd);
   }
-  const text: TdxClaimText = {
-    header,
+  const quote: Record<string, unknown> = {
+    header: {
+      version: u16le(q.header.version),
+      att_key_type: u16le(q.header.attKeyType),
+      tee_type: hex(q.header.raw.subarray(4, 8)),
+      reserved: hex(q.header.reserved),
+      vendor_id: hex(q.header.qeVendorId),
+      user_data: hex(q.header.userData),
+    },
     body: b,
-    tdAttributes: tdAttributeFlags(body.tdAttributes),
-    reportData: hex(body.reportData),
-    initData: hex(body.mrConfigId),
   };
   if (q.bodyType !== undefined && q.bodySize !== undefined) {
     // Trustee: hex of the v5 descriptor's little-endian type (u16) and size (u32) bytes.
-    text.type = u16le(q.bodyType);
-    text.size = hex(new Uint8Array(new Uint32Array([q.bodySize]).buffer));
-  }
-  return text;
-}
-
-/**
- * TDX claims as Trustee's tdx/claims.rs at the vectors' commit (78962cd): `quote`, `td_attributes`,
- * `report_data`, `init_data`, and `platform_instance_id` for Platform-CA PCKs. (`uefi_event_logs`
- * comes from the CC event log, which this verifier does not parse.) Every call returns new objects
- * (callers may add to them); only the immutable strings are shared. `q`'s bytes must not change.
- */
-export function tdxClaims(q: DcapQuote, body: TdReport, pck?: PckExtensions): Claims {
-  let text = tdxText.get(q);
-  if (text === undefined) {
-    text = tdxClaimText(q, body);
-    tdxText.set(q, text);
-  }
-  const quote: Record<string, unknown> = { header: { ...text.header }, body: { ...text.body } };
-  if (text.type !== undefined) {
-    quote["type"] = text.type;
-    quote["size"] = text.size;
+    quote["type"] = u16le(q.bodyType);
+    quote["size"] = u16le(q.bodySize & 0xffff) + u16le(q.bodySize >>> 16);
   }
   const claims: Claims = {
     quote,
-    td_attributes: { ...text.tdAttributes },
-    report_data: text.reportData,
-    init_data: text.initData,
+    td_attributes: tdAttributeFlags(body.tdAttributes),
+    report_data: b["report_data"],
+    init_data: b["mr_config_id"],
   };
   const piid = platformInstanceId(pck);
   if (piid) claims["platform_instance_id"] = piid;

@@ -54,6 +54,6 @@ export const hex = (b: Uint8Array): string =>
   Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("hex");
 
 export function allZero(b: Uint8Array): boolean {
-  for (const x of b) if (x !== 0) return false;
+  for (let i = 0; i < b.length; i++) if (b[i] !== 0) return false;
   return true;
 }

@@ -12,38 +12,40 @@ import { verify as cryptoVerify, type KeyObject } from "node:crypto";
 /** P-256 field size: an r‖s signature is exactly twice this (SEC 1 §2.3.7, IEEE 1363). */
 const P256_BYTES = 32;
 
-/** Bytes of the DER INTEGER content for the unsigned big-endian `x` (RFC 3279 §2.2.3, X.690 §8.3). */
-function integerContentLength(x: Uint8Array): { start: number; pad: number } {
-  let start = 0;
-  // Minimal encoding: no leading zero bytes (one kept for zero itself)…
-  while (start < x.length - 1 && x[start] === 0) start++;
-  // …and a zero byte in front when the top bit is set, so the INTEGER stays positive.
-  return { start, pad: x[start]! & 0x80 ? 1 : 0 };
+/** First byte of the minimal unsigned encoding of the 32-byte big-endian integer at `sig[at..at+32)`. */
+function integerStart(sig: Uint8Array, at: number): number {
+  let start = at;
+  // Minimal encoding: no leading zero bytes (one kept for zero itself; RFC 3279 §2.2.3, X.690 §8.3).
+  while (start < at + P256_BYTES - 1 && sig[start] === 0) start++;
+  return start;
 }
 
 /**
  * The DER `Ecdsa-Sig-Value ::= SEQUENCE { r INTEGER, s INTEGER }` (RFC 3279 §2.2.3) of a P-256 r‖s
  * signature; undefined when the signature is not exactly 64 bytes (it is then invalid, never padded).
+ * Written byte by byte (no subarray views): it runs for every quote and QE report verified.
  */
 export function p256SignatureToDer(signature: Uint8Array): Uint8Array | undefined {
   if (signature.length !== 2 * P256_BYTES) return undefined;
-  const r = signature.subarray(0, P256_BYTES);
-  const s = signature.subarray(P256_BYTES);
-  const rl = integerContentLength(r);
-  const sl = integerContentLength(s);
-  const rLen = rl.pad + r.length - rl.start;
-  const sLen = sl.pad + s.length - sl.start;
+  const rStart = integerStart(signature, 0);
+  const sStart = integerStart(signature, P256_BYTES);
+  // A zero byte in front when the top bit is set, so the INTEGER stays positive.
+  const rPad = signature[rStart]! & 0x80 ? 1 : 0;
+  const sPad = signature[sStart]! & 0x80 ? 1 : 0;
+  const rLen = rPad + P256_BYTES - rStart;
+  const sLen = sPad + 2 * P256_BYTES - sStart;
   // At most 2 + 33 + 2 + 33 = 70 content bytes: every length fits the one-byte short form.
   const out = new Uint8Array(2 + 2 + rLen + 2 + sLen);
   out[0] = 0x30;
   out[1] = 2 + rLen + 2 + sLen;
   out[2] = 0x02;
   out[3] = rLen;
-  out.set(r.subarray(rl.start), 4 + rl.pad);
-  const sAt = 4 + rLen;
-  out[sAt] = 0x02;
-  out[sAt + 1] = sLen;
-  out.set(s.subarray(sl.start), sAt + 2 + sl.pad);
+  let o = 4 + rPad;
+  for (let i = rStart; i < P256_BYTES; i++) out[o++] = signature[i]!;
+  out[o++] = 0x02;
+  out[o++] = sLen;
+  o += sPad;
+  for (let i = sStart; i < 2 * P256_BYTES; i++) out[o++] = signature[i]!;
   return out;
 }
 

@@ -1,12 +1,14 @@
 /**
- * The decoded-quote cache (prepared-quote.ts) and the shared check records (check-names.ts) must not
- * change any verdict or result: an identical quote gets an equal result, a changed quote is decoded
- * again, time is judged on every call, and results stay independent of each other.
+ * Decoding per call (prepared-quote.ts), the per-part caches and the shared check records
+ * (check-names.ts) must not change any verdict or result: an identical quote gets an equal result, a
+ * changed quote gets the verdict its bytes deserve, time is judged on every call, and results stay
+ * independent of each other.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { quoteSample, BytesCache } from "./cache.ts";
+import { BytesCache } from "./cache.ts";
 import { checkName, DcapCheckLog } from "./check-names.ts";
+import { splitPemChainCached } from "./pck.ts";
 import { prepareQuote } from "./prepared-quote.ts";
 import { verifyTdx } from "./verify.ts";
 import { loadCollateral, loadQuote } from "./test-support.ts";
@@ -19,30 +21,56 @@ const failed = (r: VerifyResult): string[] => r.failures.map((f) => f.check);
 const body = (r: VerifyResult): Record<string, unknown> =>
   (r.claims["quote"] as { body: Record<string, unknown> }).body;
 
-test("an identical quote in another array gets the same decoded entry and an equal result", () => {
+test("an identical quote in another array gets an equal result; nothing is kept per quote", () => {
   const first = verifyTdx(new Uint8Array(TDX), { now: TDX_NOW, collateral: TDX_COL });
   const copy = new Uint8Array(TDX);
-  assert.equal(prepareQuote(copy), prepareQuote(new Uint8Array(TDX)), "one entry for equal bytes");
+  assert.notEqual(prepareQuote(copy), prepareQuote(copy), "decoded afresh on every call");
   const again = verifyTdx(copy, { now: TDX_NOW, collateral: TDX_COL });
   assert.deepEqual(failed(first), []);
   assert.deepEqual(again, first);
 });
 
-test("the decoded entry is a private copy: changing the caller's bytes changes the verdict and claims", () => {
+test("the PEM PCK chain shared by quotes of one platform is split once, found by its exact bytes", () => {
+  const a = prepareQuote(new Uint8Array(TDX)).q.certification.pckCertData;
+  const b = prepareQuote(new Uint8Array(TDX)).q.certification.pckCertData;
+  assert.notEqual(a.buffer, b.buffer);
+  const split = splitPemChainCached(a);
+  assert.equal(splitPemChainCached(b), split, "one entry for equal bytes in another array");
+  const changed = new Uint8Array(b);
+  changed[changed.length - 40]! ^= 1; // inside the last certificate's base64 (before its END line)
+  assert.notEqual(
+    (() => {
+      try {
+        return splitPemChainCached(changed);
+      } catch {
+        return undefined;
+      }
+    })(),
+    split,
+    "changed bytes are never answered from the entry",
+  );
+});
+
+test("decoding reads the caller's bytes: changing them changes the verdict and claims", () => {
   const quote = new Uint8Array(TDX);
   const before = verifyTdx(quote, { now: TDX_NOW, collateral: TDX_COL });
   assert.deepEqual(failed(before), []);
-  const entry = prepareQuote(quote);
   // REPORT_DATA[0] of the TD report (header 48 + body offset 520): signed, so the quote signature fails.
   quote[48 + 520]! ^= 0xff;
   const after = verifyTdx(quote, { now: TDX_NOW, collateral: TDX_COL });
-  assert.ok(failed(after).includes("tdx.quote.signature"), failed(after).join());
+  assert.deepEqual(failed(after), ["tdx.quote.signature"]);
   assert.notEqual(body(after)["report_data"], body(before)["report_data"]);
   assert.equal((after.claims["report_data"] as string).slice(0, 2), (TDX[568]! ^ 0xff).toString(16));
-  assert.notEqual(prepareQuote(quote), entry, "changed bytes are another entry");
-  assert.equal(entry.q.body.reportData[0], TDX[568], "the cached entry kept the original bytes");
   quote[48 + 520]! ^= 0xff;
   assert.deepEqual(verifyTdx(quote, { now: TDX_NOW, collateral: TDX_COL }), before);
+});
+
+test("a quote in a SharedArrayBuffer is decoded from a private copy and verifies", () => {
+  const shared = new Uint8Array(new SharedArrayBuffer(TDX.length));
+  shared.set(TDX);
+  const prepared = prepareQuote(shared);
+  assert.ok(!(prepared.q.signedRegion.buffer instanceof SharedArrayBuffer));
+  assert.deepEqual(failed(verifyTdx(shared, { now: TDX_NOW, collateral: TDX_COL })), []);
 });
 
 test("a cached quote is still judged against `now` (chain validity, collateral freshness)", () => {
@@ -101,11 +129,7 @@ test("checkName returns one string per name; DcapCheckLog passes are equal, froz
   assert.deepEqual(log.failures, [{ check: "tdx.debug", expected: "a production TD", actual: "debug TD" }]);
 });
 
-test("quoteSample: equal bytes, equal sample; a numeric-sample BytesCache still compares all bytes", () => {
-  assert.equal(quoteSample(new Uint8Array(TDX)), quoteSample(TDX));
-  const other = new Uint8Array(TDX);
-  other[640]! ^= 1; // inside the quote signature (bytes 636..700 of a v4 TDX quote)
-  assert.notEqual(quoteSample(other), quoteSample(TDX));
+test("a numeric-sample BytesCache still compares all bytes", () => {
   const cache = new BytesCache<string, number>(8, () => 7); // every input in one bucket
   const a = new Uint8Array([1, 2, 3]);
   assert.equal(
@@ -120,5 +144,17 @@ test("quoteSample: equal bytes, equal sample; a numeric-sample BytesCache still 
     cache.getOrSet(new Uint8Array([1, 2, 3]), () => "again"),
     "a",
   );
-  for (const n of [0, 1, 3, 5]) assert.equal(typeof quoteSample(new Uint8Array(n)), "number");
+});
+
+test("the remembered attestation-key binding answers only for equal inputs", () => {
+  assert.deepEqual(failed(verifyTdx(TDX, { now: TDX_NOW, collateral: TDX_COL })), []);
+  const quote = new Uint8Array(TDX);
+  const authData = prepareQuote(quote).q.certification.qeAuthData;
+  assert.ok(authData.length > 0);
+  quote[authData.byteOffset]! ^= 1; // QE auth data: hashed into the QE REPORT_DATA, signed by nothing else
+  assert.deepEqual(failed(verifyTdx(quote, { now: TDX_NOW, collateral: TDX_COL })), [
+    "tdx.qe_report.binding",
+  ]);
+  quote[authData.byteOffset]! ^= 1;
+  assert.deepEqual(failed(verifyTdx(quote, { now: TDX_NOW, collateral: TDX_COL })), []);
 });

@@ -118,12 +118,10 @@ export interface DcapQuote {
 
 class Reader {
   readonly bytes: Uint8Array;
-  readonly view: DataView;
   pos: number;
   readonly end: number;
   constructor(bytes: Uint8Array, start = 0, end = bytes.length) {
     this.bytes = bytes;
-    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     this.pos = start;
     this.end = end;
   }
@@ -146,13 +144,13 @@ class Reader {
   }
   u16(what: string): number {
     this.need(2, what);
-    const v = this.view.getUint16(this.pos, true);
+    const v = u16At(this.bytes, this.pos);
     this.pos += 2;
     return v;
   }
   u32(what: string): number {
     this.need(4, what);
-    const v = this.view.getUint32(this.pos, true);
+    const v = u32At(this.bytes, this.pos);
     this.pos += 4;
     return v;
   }

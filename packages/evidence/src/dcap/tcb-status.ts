@@ -5,7 +5,7 @@
  * is told to relaunch rather than being reported OutOfDate).
  */
 import type { TcbStatus } from "../types.ts";
-import { bytesKey, IdentityMemo } from "./cache.ts";
+import { bytesKey, IdentityMemo, registerClearable } from "./cache.ts";
 import type { PckExtensions } from "./pck.ts";
 import { asTcbStatus, evaluateTdxModule, matchTcbLevel, type TcbInfo } from "./tcb-info.ts";
 
@@ -73,7 +73,46 @@ export interface TdTcbFields {
 const evaluations = new IdentityMemo<TcbInfo, WeakMap<PckExtensions, Map<string, PlatformEvaluation>>>();
 
 /** `evaluatePlatform` for a platform described by its PCK extensions (and TD fields, for TDX). */
+/**
+ * The evaluation returned last, with private copies of its TD fields: the quotes of one platform
+ * all carry the same fields, and three short memcmps are cheaper than building the Map key (issue #2).
+ */
+let last:
+  | { info: TcbInfo; ext: PckExtensions; td: TdTcbCopy | undefined; evaluation: PlatformEvaluation }
+  | undefined;
+registerClearable(() => {
+  last = undefined;
+});
+
+interface TdTcbCopy {
+  teeTcbSvn: Buffer;
+  mrSignerSeam: Buffer;
+  seamAttributes: Buffer;
+}
+
+function sameTd(a: TdTcbCopy | undefined, b: TdTcbFields | undefined): boolean {
+  if (a === undefined || b === undefined) return a === undefined && b === undefined;
+  return (
+    a.teeTcbSvn.equals(b.teeTcbSvn) &&
+    a.mrSignerSeam.equals(b.mrSignerSeam) &&
+    a.seamAttributes.equals(b.seamAttributes)
+  );
+}
+
 export function evaluatePlatformFor(info: TcbInfo, ext: PckExtensions, td?: TdTcbFields): PlatformEvaluation {
+  const l = last;
+  if (l !== undefined && l.info === info && l.ext === ext && sameTd(l.td, td)) return l.evaluation;
+  const evaluation = evaluateThroughMap(info, ext, td);
+  const copy = td && {
+    teeTcbSvn: Buffer.from(td.teeTcbSvn),
+    mrSignerSeam: Buffer.from(td.mrSignerSeam),
+    seamAttributes: Buffer.from(td.seamAttributes),
+  };
+  last = { info, ext, td: copy, evaluation };
+  return evaluation;
+}
+
+function evaluateThroughMap(info: TcbInfo, ext: PckExtensions, td?: TdTcbFields): PlatformEvaluation {
   const byExt = evaluations.getOrSet(
     info,
     () => new WeakMap<PckExtensions, Map<string, PlatformEvaluation>>(),

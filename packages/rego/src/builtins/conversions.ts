@@ -27,13 +27,36 @@ function hexFloat(s: string): number {
   return neg ? -v : v;
 }
 
+/**
+ * Builds an error without capturing a stack trace. Policies probe strings with to_number (Kata's IP-address
+ * checks call it on every path component) and a failed parse is an ordinary undefined result there, so the
+ * stack capture would dominate its cost; the error's type, code and message are unchanged.
+ */
+function withoutStack<E>(make: () => E): E {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return make();
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}
+
 /** Parses a numeric string as Go's strconv.ParseFloat accepts it, keeping integers exact. */
 export function parseNumberString(name: string, s: string): number | bigint {
-  if (DECIMAL_INT.test(s)) return normalize(BigInt(s));
+  if (DECIMAL_INT.test(s)) {
+    // At most 15 characters means at most 15 digits, always below 2^53: Number() is exact, no BigInt needed;
+    // `+ 0` turns "-0" into 0 as normalize() does.
+    if (s.length <= 15) return Number(s) + 0;
+    return normalize(BigInt(s));
+  }
   let v: number;
   if (DECIMAL_FLOAT.test(s)) v = Number(s);
   else if (HEX_FLOAT.test(s)) v = hexFloat(s);
-  else throw builtinError(name, `strconv.ParseFloat: parsing ${JSON.stringify(s)}: invalid syntax`);
+  else
+    throw withoutStack(() =>
+      builtinError(name, `strconv.ParseFloat: parsing ${JSON.stringify(s)}: invalid syntax`),
+    );
   if (!Number.isFinite(v))
     throw builtinError(name, `strconv.ParseFloat: parsing ${JSON.stringify(s)}: value out of range`);
   if (Number.isInteger(v) && !Number.isSafeInteger(v)) return BigInt(v);
@@ -45,7 +68,9 @@ function toNumber([v]: Value[]): Value {
   if (typeof v === "boolean") return v ? 1 : 0;
   if (typeof v === "number" || typeof v === "bigint") return v;
   if (typeof v === "string") {
-    const word = v.replace(/^[+-]+/, "").toLowerCase();
+    // Only strings ending in f/y/n (any case) can spell inf/infinity/nan: skip the regex otherwise.
+    const last = v.charCodeAt(v.length - 1) | 0x20;
+    const word = last === 0x66 || last === 0x79 || last === 0x6e ? v.replace(/^[+-]+/, "").toLowerCase() : "";
     if (word === "inf" || word === "infinity" || word === "nan") {
       throw typeError("to_number", 1, v, "valid number string");
     }

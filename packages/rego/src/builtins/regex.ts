@@ -50,10 +50,39 @@ function compileFor(name: string, pattern: string): GoRegexp {
   }
 }
 
+/**
+ * Per-pattern memo of match results: policies test the same few strings against the same patterns on every
+ * request, and a Map lookup is far cheaper than running re2js. Bounded on both axes (patterns, strings per
+ * pattern) and limited to short strings, so memory stays small whatever the input.
+ */
+const RESULT_PATTERNS_MAX = 256;
+const RESULTS_PER_PATTERN_MAX = 512;
+const RESULT_STRING_MAX = 1024;
+const results = new Map<string, Map<string, boolean>>();
+
+function memoized(pattern: string, s: string): Map<string, boolean> | undefined {
+  if (s.length > RESULT_STRING_MAX) return undefined;
+  let m = results.get(pattern);
+  if (!m) {
+    if (results.size >= RESULT_PATTERNS_MAX) results.delete(results.keys().next().value!);
+    m = new Map();
+    results.set(pattern, m);
+  }
+  return m;
+}
+
 export function regexMatches(name: string, pattern: string, s: string): boolean {
   try {
+    const memo = memoized(pattern, s);
+    const known = memo?.get(s);
+    if (known !== undefined) return known;
     // RE2JS#test runs on the DFA when it can (no capture bookkeeping).
-    return compileJS(pattern).test(s);
+    const r = compileJS(pattern).test(s);
+    if (memo) {
+      if (memo.size >= RESULTS_PER_PATTERN_MAX) memo.delete(memo.keys().next().value!);
+      memo.set(s, r);
+    }
+    return r;
   } catch (e) {
     if (e instanceof PatternError) throw builtinError(name, e.message);
     throw e;

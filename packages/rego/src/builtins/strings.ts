@@ -107,8 +107,9 @@ function goSplit(s: string, sep: string): string[] {
 export function goReplace(s: string, pairs: readonly [string, string][]): string {
   if (pairs.length === 1 && pairs[0]![0] !== "") {
     const [old, rep] = pairs[0]!;
-    // A function replacement keeps `$` in `rep` literal.
-    return s.includes(old) ? s.replaceAll(old, () => rep) : s;
+    // split/join is literal (no `$` patterns in `rep`), non-overlapping left to right as Go's
+    // genericReplacer for one pattern, and much cheaper than replaceAll with a callback.
+    return s.includes(old) ? s.split(old).join(rep) : s;
   }
   let out = "";
   let i = 0;

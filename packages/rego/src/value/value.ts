@@ -232,7 +232,23 @@ export function compareNumbers(a: number | bigint, b: number | bigint): number {
 
 function compareStrings(a: string, b: string): number {
   // Go compares strings bytewise (UTF-8); UTF-16 code unit order differs only for astral vs U+E000–U+FFFF.
+  // Below U+D800 both encodings order by code point, so the first differing code unit decides without
+  // encoding anything; surrogates (astral characters, or lone ones that Buffer encodes as U+FFFD) and
+  // U+E000–U+FFFF take the exact UTF-8 comparison.
   if (a === b) return 0;
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const ca = a.charCodeAt(i);
+    const cb = b.charCodeAt(i);
+    if (ca === cb) continue;
+    if (ca < 0xd800 && cb < 0xd800) return ca < cb ? -1 : 1;
+    return utf8Compare(a, b);
+  }
+  if (n > 0 && (a.charCodeAt(n - 1) & 0xf800) === 0xd800) return utf8Compare(a, b);
+  return a.length < b.length ? -1 : 1;
+}
+
+function utf8Compare(a: string, b: string): number {
   return Buffer.compare(Buffer.from(a, "utf8"), Buffer.from(b, "utf8"));
 }
 
@@ -292,5 +308,16 @@ export function equals(a: Value, b: Value): boolean {
   if (ta === "string" || ta === "boolean" || typeof b === "string" || typeof b === "boolean") return false;
   if (isNumber(a) && isNumber(b)) return compareNumbers(a, b) === 0;
   if (a === null || b === null) return false;
+  // Arrays element by element, stopping at the first difference, instead of building both canonical keys
+  // (same answer: the array key is the sequence of its element keys, and no other kind has an array key).
+  const aa = Array.isArray(a);
+  if (aa || Array.isArray(b)) {
+    if (!aa || !Array.isArray(b)) return false;
+    const x = a as readonly Value[];
+    const y = b as readonly Value[];
+    if (x.length !== y.length) return false;
+    for (let i = 0; i < x.length; i++) if (!equals(x[i]!, y[i]!)) return false;
+    return true;
+  }
   return keyOf(a) === keyOf(b);
 }
