@@ -72,7 +72,6 @@ export interface TdTcbFields {
  */
 const evaluations = new IdentityMemo<TcbInfo, WeakMap<PckExtensions, Map<string, PlatformEvaluation>>>();
 
-/** `evaluatePlatform` for a platform described by its PCK extensions (and TD fields, for TDX). */
 /**
  * The evaluation returned last, with private copies of its TD fields: the quotes of one platform
  * all carry the same fields, and three short memcmps are cheaper than building the Map key (issue #2).
@@ -99,6 +98,7 @@ function sameTd(a: TdTcbCopy | undefined, b: TdTcbFields | undefined): boolean {
   );
 }
 
+/** `evaluatePlatform` for a platform described by its PCK extensions (and TD fields, for TDX). */
 export function evaluatePlatformFor(info: TcbInfo, ext: PckExtensions, td?: TdTcbFields): PlatformEvaluation {
   const l = last;
   if (l !== undefined && l.info === info && l.ext === ext && sameTd(l.td, td)) return l.evaluation;
