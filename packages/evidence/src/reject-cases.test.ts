@@ -378,3 +378,18 @@ describe("SGX expected identity (F11)", () => {
     assert.deepEqual(failed(sgx(SGX, { expected: { minIsvSvn: body.isvSvn + 1 } })), ["sgx.isv_svn"]);
   });
 });
+
+describe("TCB status of an unauthenticated quote", () => {
+  test("a TDX quote whose signature fails reports tcbStatus Unknown, as SNP does", () => {
+    const TDX = read("tdx", "dcapqvl", "tdx_quote.bin");
+    const NOW = new Date("2025-07-01T00:00:00Z");
+    assert.equal(verifyTdx(TDX, { now: NOW, collateral: TDX_COL }).tcbStatus, "UpToDate");
+    // PCE SVN in the header (byte 10) is signed: changing it breaks the quote signature only.
+    const r = verifyTdx(
+      mutated(TDX, (b) => (b[10]! ^= 1)),
+      { now: NOW, collateral: TDX_COL },
+    );
+    assert.deepEqual(failed(r), ["tdx.quote.signature"]);
+    assert.equal(r.tcbStatus, "Unknown");
+  });
+});

@@ -8,7 +8,7 @@
  * failure naming the absent pieces and `tcbStatus: "Unknown"`; the pieces that are present are
  * still verified and evaluated so the checks show how far verification got.
  */
-import { CheckLog, type VerifyResult } from "../types.ts";
+import { CheckLog, type Failure, type VerifyResult } from "../types.ts";
 import { intelTrustRoots, type IntelTrustRoot } from "../intel/roots.ts";
 import { checkHeader, checkSignatures } from "./check-quote.ts";
 import { checkCollateral } from "./check-tcb.ts";
@@ -132,15 +132,33 @@ function verifyQuoteUnsafe(
       : sgxClaims(q, q.body as EnclaveReport, pck?.ext);
   if (tcb.supplemental) supplementalClaims(tcb.supplemental, claims);
   if (simulated) claims["simulated"] = true;
+  // The TCB of a quote whose signatures or PCK chain do not hold is not known, whatever its bytes claim
+  // (as the SNP verifier reports it).
+  const tcbStatus = isAuthentic(log.failures, q.tee) ? tcb.status : "Unknown";
+  if (tcbStatus !== tcb.status && "tcb_status" in claims) claims["tcb_status"] = tcbStatus;
   const result: VerifyResult = {
     tee: q.tee,
     valid: log.failures.length === 0,
     claims,
-    tcbStatus: tcb.status,
+    tcbStatus,
     advisoryIds: tcb.advisoryIds,
     checks: log.checks,
     failures: log.failures,
   };
   if (simulated) result.simulated = true;
   return result;
+}
+
+/** Checks that establish that the quote comes from a genuine QE on a genuine platform. */
+const AUTHENTICITY_CHECKS = new Set([
+  "pck.cert_data_type",
+  "pck.chain",
+  "pck.chain_shape",
+  "qe_report.signature",
+  "qe_report.binding",
+  "quote.signature",
+]);
+
+function isAuthentic(failures: readonly Failure[], tee: "tdx" | "sgx"): boolean {
+  return !failures.some((f) => AUTHENTICITY_CHECKS.has(f.check.slice(tee.length + 1)));
 }
