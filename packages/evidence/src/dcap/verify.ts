@@ -49,14 +49,7 @@ function verifyQuote(
     // failure rather than an exception escaping to the caller.
     const log = new CheckLog();
     log.fail(`${expectTee ?? "dcap"}.internal`, "verification to complete", String(error));
-    return {
-      tee: expectTee ?? "tdx",
-      valid: false,
-      claims: {},
-      tcbStatus: "Unknown",
-      checks: log.checks,
-      failures: log.failures,
-    };
+    return unverified(log, expectTee);
   }
 }
 
@@ -69,14 +62,7 @@ function verifyQuoteUnsafe(
   const now = options.now ?? new Date();
   if (!(now instanceof Date) || Number.isNaN(now.getTime())) {
     log.fail(`${expectTee ?? "dcap"}.options.now`, "a valid Date", String(options.now));
-    return {
-      tee: expectTee ?? "tdx",
-      valid: false,
-      claims: {},
-      tcbStatus: "Unknown",
-      checks: log.checks,
-      failures: log.failures,
-    };
+    return unverified(log, expectTee);
   }
   let prepared: PreparedQuote;
   try {
@@ -88,14 +74,7 @@ function verifyQuoteUnsafe(
       "a well-formed DCAP quote (SGX v3, TDX v4/v5)",
       error instanceof DcapFormatError ? error.message : String(error),
     );
-    return {
-      tee: expectTee ?? "tdx",
-      valid: false,
-      claims: {},
-      tcbStatus: "Unknown",
-      checks: log.checks,
-      failures: log.failures,
-    };
+    return unverified(log, expectTee);
   }
   const q = prepared.q;
   log.pass(namesOf(q.tee)["format"]);
@@ -161,4 +140,16 @@ const AUTHENTICITY_CHECKS = new Set([
 
 function isAuthentic(failures: readonly Failure[], tee: "tdx" | "sgx"): boolean {
   return !failures.some((f) => AUTHENTICITY_CHECKS.has(f.check.slice(tee.length + 1)));
+}
+
+/** The result when verification stopped before the quote could be judged (bad options, undecodable bytes). */
+function unverified(log: CheckLog, tee: "tdx" | "sgx" | undefined): VerifyResult {
+  return {
+    tee: tee ?? "tdx",
+    valid: false,
+    claims: {},
+    tcbStatus: "Unknown",
+    checks: log.checks,
+    failures: log.failures,
+  };
 }
